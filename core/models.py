@@ -1,0 +1,128 @@
+"""The data model shared by ingest, index, summarise and the interfaces: frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a report; ``number`` is the 1-based PDF page index."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report as read from disk, before chunking."""
+
+    doc_id: str
+    path: str
+    file_sha256: str
+    title: str
+    publisher: str
+    date: str
+    language: str
+    pages: tuple[Page, ...]
+    duplicate_of: str | None = None
+
+    @property
+    def file(self) -> str:
+        """The file name inside the corpus folder."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date[:4].isdigit() else None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_id: str
+    chunk_id: str
+    doc_id: str
+    page: int
+    text: str
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    text: str
+    page_start: int
+    page_end: int
+    section: str
+    char_start: int
+    char_end: int
+    sentences: tuple[Sentence, ...] = ()
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the index knows of a stored document (its commit record)."""
+
+    doc_id: str
+    file: str
+    file_sha256: str
+    title: str
+    publisher: str
+    date: str
+    language: str
+    pages: int
+    chunks: int
+    duplicate_of: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date[:4].isdigit() else None
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    """A chunk returned by retrieval, in rank order, with its fused score."""
+
+    chunk_id: str
+    doc_id: str
+    file: str
+    page_start: int
+    page_end: int
+    score: float
+    text: str
+    section: str = ""
+    themes: tuple[str, ...] = ()
+    dense_similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    file: str
+    title: str
+    publisher: str
+    year: int | None
+    page: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    citations: tuple[Citation, ...]
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A cited extractive answer; ``answered`` is False when the reports do not cover it."""
+
+    question: str
+    answered: bool
+    sentences: tuple[SummarySentence, ...]
+    sources: tuple[Citation, ...]
+    reason: str = ""
+    retrieved: tuple[RetrievedChunk, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)

