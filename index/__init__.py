@@ -1,0 +1,1 @@
+"""Embedding, the Chroma store, the BM25 index beside it, and hybrid retrieval."""

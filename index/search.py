@@ -1,0 +1,149 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 ranks fused by reciprocal rank, with filters."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.models import RetrievedChunk
+from index.bm25 import Bm25Index
+from index.embedders import Embedder
+from index.store import Store
+
+RRF_K = 60
+CANDIDATES = 50
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow retrieval to publishers, a year range, given documents or themes."""
+
+    publishers: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    doc_ids: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+    def chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.publishers:
+            clauses.append({"publisher": {"$in": list(self.publishers)}})
+        if self.year_from is not None:
+            clauses.append({"year": {"$gte": self.year_from}})
+        if self.year_to is not None:
+            clauses.append({"year": {"$lte": self.year_to}})
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if self.themes:
+            themes = [{"themes": {"$contains": theme}} for theme in self.themes]
+            clauses.append(themes[0] if len(themes) == 1 else {"$or": themes})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, meta: dict) -> bool:
+        year = int(meta.get("year") or 0)
+        return (
+            (not self.publishers or meta.get("publisher") in self.publishers)
+            and (self.year_from is None or year >= self.year_from)
+            and (self.year_to is None or year <= self.year_to)
+            and (not self.doc_ids or meta.get("doc_id") in self.doc_ids)
+            and (not self.themes or bool(set(self.themes) & set(meta.get("themes") or ())))
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.chroma_where() is not None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    chunks: tuple[RetrievedChunk, ...]
+    query_vector: np.ndarray
+    relevance: float
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    """Answers queries from one store; keeps the BM25 side in step with the store's contents."""
+
+    def __init__(self, store: Store, embedder: Embedder, cache_dir: Path) -> None:
+        self.store = store
+        self.embedder = embedder
+        self._bm25_dir = cache_dir / "bm25"
+        self._bm25: Bm25Index | None = None
+        self._chunk_meta: dict[str, dict] = {}
+        self._fingerprint = ""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the derived BM25 index if the store changed since it was built."""
+        fingerprint = self.store.fingerprint()
+        if self._bm25 is not None and fingerprint == self._fingerprint:
+            return
+        chunks = list(self.store.all_chunks())
+        self._chunk_meta = {chunk_id: meta for chunk_id, _, meta in chunks}
+        bm25 = Bm25Index.load(self._bm25_dir, fingerprint)
+        if bm25 is None:
+            bm25 = Bm25Index.build((chunk_id, text) for chunk_id, text, _ in chunks)
+            bm25.save(self._bm25_dir, fingerprint)
+        self._bm25, self._fingerprint = bm25, fingerprint
+
+    def search(self, question: str, k: int = 10, filters: Filters | None = None,
+               mode: str = "hybrid") -> SearchResult:
+        """The top ``k`` chunks for a question, best first, and how relevant the best ones are."""
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; choose from {MODES}")
+        filters = filters or Filters()
+        started = time.perf_counter()
+        query_vector = self.embedder.embed_queries([question])[0]
+        embedded = time.perf_counter()
+        rankings: list[list[str]] = []
+        if mode in ("hybrid", "dense"):
+            dense = self.store.dense_chunks(query_vector, CANDIDATES, filters.chroma_where())
+            rankings.append([chunk_id for chunk_id, _ in dense])
+        if mode in ("hybrid", "bm25"):
+            rankings.append([chunk_id for chunk_id, _ in self._bm25_search(question, filters)])
+        fused = reciprocal_rank_fusion(rankings)[:k]
+        records = self.store.chunk_records([chunk_id for chunk_id, _ in fused], with_vectors=True)
+        chunks = tuple(_retrieved(chunk_id, score, records[chunk_id], query_vector)
+                       for chunk_id, score in fused if chunk_id in records)
+        relevance = max((c.dense_similarity for c in chunks[:5]), default=0.0)
+        finished = time.perf_counter()
+        timings = {"embed_ms": (embedded - started) * 1000,
+                   "retrieve_ms": (finished - embedded) * 1000}
+        return SearchResult(chunks, query_vector, relevance, timings)
+
+    def _bm25_search(self, question: str, filters: Filters) -> list[tuple[str, float]]:
+        assert self._bm25 is not None
+        mask = None
+        if filters.active:
+            mask = np.array([filters.matches(self._chunk_meta[cid])
+                             for cid in self._bm25.chunk_ids], dtype=bool)
+            if not mask.any():
+                return []
+        return self._bm25.search(question, CANDIDATES, mask)
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(id) = sum over lists of 1 / (k + rank)."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _retrieved(chunk_id: str, score: float, record: dict, query: np.ndarray) -> RetrievedChunk:
+    meta = record["meta"]
+    return RetrievedChunk(
+        chunk_id=chunk_id, doc_id=meta["doc_id"], file=meta["file"],
+        page_start=int(meta["page_start"]), page_end=int(meta["page_end"]), score=score,
+        text=record["text"], section=meta.get("section", ""),
+        themes=tuple(meta.get("themes") or ()),
+        dense_similarity=float(record["vector"] @ query),
+    )

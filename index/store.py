@@ -1,0 +1,230 @@
+"""The Chroma store: chunks, sentences and one commit record per document, embedded or served."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from core.models import Chunk, Document, DocumentInfo
+from core.settings import Settings
+
+CHUNKS, SENTENCES, DOCUMENTS = "chunks", "sentences", "documents"
+_WRITE_BATCH = 1000
+
+
+class StoreError(RuntimeError):
+    """The index cannot be used as asked; the message says why in Dutch and English."""
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    sentence_id: str
+    chunk_id: str
+    doc_id: str
+    page: int
+    position: int
+    text: str
+    themes: tuple[str, ...]
+    vector: np.ndarray
+
+
+def connect(settings: Settings) -> chromadb.ClientAPI:
+    """An embedded PersistentClient under the data dir, or an HttpClient for ``RW_CHROMA_URL``."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not settings.chroma_url:
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    url = urlparse(settings.chroma_url)
+    try:
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                   ssl=url.scheme == "https", settings=chroma_settings)
+    except Exception as exc:  # chromadb raises bare ValueError/ConnectionError variants
+        raise StoreError(
+            f"de Chroma-server op {settings.chroma_url} is niet bereikbaar / "
+            f"the Chroma server at {settings.chroma_url} cannot be reached ({exc})"
+        ) from exc
+
+
+class Store:
+    """All reads and writes of the index. The ``documents`` record is each document's commit mark."""
+
+    def __init__(self, client: chromadb.ClientAPI, embedder_name: str, dim: int) -> None:
+        self.embedder_name = embedder_name
+        self.dim = dim
+        metadata = {"embedder": embedder_name, "dim": dim}
+        try:
+            self._collections = {
+                name: client.get_or_create_collection(
+                    name, embedding_function=None, metadata=metadata,
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+                for name in (CHUNKS, SENTENCES, DOCUMENTS)
+            }
+        except Exception as exc:
+            raise StoreError(f"de index kan niet worden geopend / the index cannot be opened "
+                             f"({exc})") from exc
+        for collection in self._collections.values():
+            recorded = (collection.metadata or {}).get("embedder")
+            if recorded != embedder_name:
+                raise StoreError(
+                    f"de index is gemaakt met embedder {recorded!r}, niet met {embedder_name!r}; "
+                    f"indexeer opnieuw (rapportwijzer ingest --reindex) / the index was built "
+                    f"with embedder {recorded!r}, not {embedder_name!r}; re-index it"
+                )
+
+    @property
+    def chunks(self):
+        return self._collections[CHUNKS]
+
+    @property
+    def sentences(self):
+        return self._collections[SENTENCES]
+
+    @property
+    def documents(self):
+        return self._collections[DOCUMENTS]
+
+    # -- documents -------------------------------------------------------------------------
+
+    def document_infos(self) -> list[DocumentInfo]:
+        """Every committed document, in file-name order."""
+        records = self.documents.get(include=["metadatas"])
+        infos = [_document_info(meta) for meta in records["metadatas"] or []]
+        return sorted(infos, key=lambda info: info.file)
+
+    def fingerprint(self) -> str:
+        """Changes whenever a document is committed or removed: keys derived caches."""
+        return json.dumps(sorted((i.doc_id, i.file_sha256) for i in self.document_infos()))
+
+    def write_document(self, document: Document, chunks: Sequence[Chunk],
+                       chunk_vectors: np.ndarray, sentence_vectors: np.ndarray) -> None:
+        """Replace the document's records: chunks and sentences first, the commit record last."""
+        self.remove_document(document.doc_id)
+        base = {"doc_id": document.doc_id, "file": document.file}
+        chunk_meta = [
+            _without_empty({**base, "title": document.title, "publisher": document.publisher,
+                            "year": document.year or 0, "page_start": c.page_start,
+                            "page_end": c.page_end, "section": c.section,
+                            "char_start": c.char_start, "char_end": c.char_end,
+                            "themes": list(c.themes)})
+            for c in chunks
+        ]
+        self._add(self.chunks, [c.chunk_id for c in chunks], [c.text for c in chunks],
+                  chunk_vectors, chunk_meta)
+        sentences = [s for c in chunks for s in c.sentences]
+        sentence_meta = [
+            _without_empty({**base, "chunk_id": s.chunk_id, "page": s.page,
+                            "position": int(s.sentence_id.rsplit(":", 1)[1]),
+                            "themes": list(s.themes)})
+            for s in sentences
+        ]
+        self._add(self.sentences, [s.sentence_id for s in sentences],
+                  [s.text for s in sentences], sentence_vectors, sentence_meta)
+        mean = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(self.dim)
+        mean = mean / max(float(np.linalg.norm(mean)), 1e-12)
+        record = _without_empty({
+            **base, "file_sha256": document.file_sha256, "title": document.title,
+            "publisher": document.publisher, "date": document.date, "year": document.year or 0,
+            "language": document.language, "pages": len(document.pages), "chunks": len(chunks),
+            "duplicate_of": document.duplicate_of or "",
+        })
+        self.documents.upsert(ids=[document.doc_id], embeddings=[mean.astype(np.float32)],
+                              documents=[document.title], metadatas=[record])
+
+    def remove_document(self, doc_id: str) -> None:
+        """Delete the commit record first, so a crash midway leaves orphans, never a half doc."""
+        self.documents.delete(ids=[doc_id])
+        for collection in (self.chunks, self.sentences):
+            collection.delete(where={"doc_id": doc_id})
+
+    def remove_orphans(self) -> int:
+        """Remove chunks and sentences whose document has no commit record; returns how many."""
+        committed = {info.doc_id for info in self.document_infos()}
+        removed = 0
+        for collection in (self.chunks, self.sentences):
+            metadatas = collection.get(include=["metadatas"])
+            orphans = [
+                record_id for record_id, meta in zip(metadatas["ids"], metadatas["metadatas"])
+                if meta.get("doc_id") not in committed
+            ]
+            for start in range(0, len(orphans), _WRITE_BATCH):
+                collection.delete(ids=orphans[start:start + _WRITE_BATCH])
+            removed += len(orphans)
+        return removed
+
+    # -- reads for retrieval -----------------------------------------------------------------
+
+    def dense_chunks(self, vector: np.ndarray, k: int,
+                     where: dict | None = None) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunks as (chunk_id, cosine similarity)."""
+        count = self.chunks.count()
+        if count == 0:
+            return []
+        result = self.chunks.query(query_embeddings=[vector.astype(np.float32)],
+                                   n_results=min(k, count), where=where or None,
+                                   include=["distances"])
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+
+    def chunk_records(self, chunk_ids: Sequence[str], with_vectors: bool = False) -> dict[str, dict]:
+        """Text, metadata (and optionally vector) of the given chunks, keyed by chunk_id."""
+        if not chunk_ids:
+            return {}
+        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
+        got = self.chunks.get(ids=list(chunk_ids), include=include)
+        vectors = got.get("embeddings") if with_vectors else None
+        return {
+            cid: {"text": text, "meta": meta,
+                  "vector": np.asarray(vectors[i], dtype=np.float32) if with_vectors else None}
+            for i, (cid, text, meta) in enumerate(zip(got["ids"], got["documents"],
+                                                      got["metadatas"]))
+        }
+
+    def all_chunks(self) -> Iterable[tuple[str, str, dict]]:
+        """Every chunk as (chunk_id, text, metadata); for derived indexes such as BM25."""
+        got = self.chunks.get(include=["documents", "metadatas"])
+        return zip(got["ids"], got["documents"], got["metadatas"])
+
+    def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
+        """The sentences of the given chunks, with their vectors, in document order."""
+        if not chunk_ids:
+            return []
+        got = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
+                                 include=["documents", "metadatas", "embeddings"])
+        sentences = [
+            StoredSentence(sentence_id=sid, chunk_id=meta["chunk_id"], doc_id=meta["doc_id"],
+                           page=int(meta["page"]), position=int(meta["position"]), text=text,
+                           themes=tuple(meta.get("themes") or ()),
+                           vector=np.asarray(vector, dtype=np.float32))
+            for sid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"],
+                                               got["embeddings"])
+        ]
+        return sorted(sentences, key=lambda s: s.sentence_id)
+
+    def _add(self, collection, ids: list[str], texts: list[str], vectors: np.ndarray,
+             metadatas: list[dict]) -> None:
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
+            collection.add(ids=ids[start:end], documents=texts[start:end],
+                           embeddings=vectors[start:end].astype(np.float32),
+                           metadatas=metadatas[start:end])
+
+
+def _without_empty(meta: dict) -> dict:
+    """Chroma refuses empty lists as metadata values; an absent key means the same here."""
+    return {key: value for key, value in meta.items() if value != []}
+
+
+def _document_info(meta: dict) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=meta["doc_id"], file=meta["file"], file_sha256=meta["file_sha256"],
+        title=meta.get("title", ""), publisher=meta.get("publisher", ""),
+        date=meta.get("date", ""), language=meta.get("language", ""),
+        pages=int(meta.get("pages", 0)), chunks=int(meta.get("chunks", 0)),
+        duplicate_of=meta.get("duplicate_of") or None,
+    )
