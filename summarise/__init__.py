@@ -1,0 +1,1 @@
+"""Cited Dutch extractive summaries from retrieved sentences. Never opens a store."""

@@ -1,0 +1,124 @@
+"""Answer a question: score retrieved sentences, pick a diverse few, cite their pages, or refuse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.models import Citation, DocumentInfo, RetrievedChunk, Summary, SummarySentence
+from summarise.lexical import content_stems
+
+REFUSAL_THRESHOLD = 0.80
+WORD_BUDGET = 150
+MAX_SENTENCES = 8
+MMR_LAMBDA = 0.7
+NEAR_DUPLICATE = 0.95
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+_SENTENCE_START = re.compile(r"^[\"'“‘(]?[A-ZÀ-Ý0-9]")
+_FOOTNOTE = re.compile(r"^\d{1,3}\s+[A-Z]|https?://|www\.")
+
+
+@dataclass(frozen=True)
+class CandidateSentence:
+    """A sentence of a retrieved chunk, as summarise needs it (no store types)."""
+
+    sentence_id: str
+    chunk_id: str
+    doc_id: str
+    page: int
+    text: str
+    themes: tuple[str, ...]
+    vector: np.ndarray
+
+
+def answer_question(question: str, query_vector: np.ndarray, relevance: float,
+                    retrieved: Sequence[RetrievedChunk], candidates: Sequence[CandidateSentence],
+                    documents: Mapping[str, DocumentInfo], word_budget: int = WORD_BUDGET,
+                    threshold: float = REFUSAL_THRESHOLD) -> Summary:
+    """A cited extractive answer, or a refusal when the evidence is too weak."""
+    if not retrieved or relevance < threshold:
+        return Summary(question=question, answered=False, sentences=(), sources=(),
+                       reason="weak_evidence" if retrieved else "no_results",
+                       retrieved=tuple(retrieved))
+    rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
+    pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
+    scores = _relevance_scores(question, query_vector, pool, rank_of_chunk)
+    chosen = _select(pool, scores, word_budget)
+    if not chosen:
+        return Summary(question=question, answered=False, sentences=(), sources=(),
+                       reason="no_whole_sentences", retrieved=tuple(retrieved))
+    ordered = sorted(chosen, key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
+    sentences = tuple(
+        SummarySentence(text=c.text, citations=(_citation(c, documents[c.doc_id]),),
+                        themes=c.themes)
+        for c in ordered
+    )
+    return Summary(question=question, answered=True, sentences=sentences,
+                   sources=_sources(sentences), retrieved=tuple(retrieved))
+
+
+def is_whole_sentence(text: str) -> bool:
+    """A full sentence: starts like one, ends with a stop, and has words enough to say something."""
+    words = text.split()
+    letters = sum(ch.isalpha() for ch in text)
+    return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
+            and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
+            and not _FOOTNOTE.search(text))
+
+
+def _relevance_scores(question: str, query_vector: np.ndarray, pool: Sequence[CandidateSentence],
+                      rank_of_chunk: Mapping[str, int]) -> np.ndarray:
+    if not pool:
+        return np.zeros(0)
+    dense = np.array([float(c.vector @ query_vector) for c in pool])
+    query_stems = content_stems(question)
+    lexical = np.array([
+        len(query_stems & content_stems(c.text)) / len(query_stems) if query_stems else 0.0
+        for c in pool
+    ])
+    prior = np.array([1.0 / (1 + rank_of_chunk[c.chunk_id]) for c in pool])
+    return dense + 0.1 * lexical + 0.02 * prior
+
+
+def _select(pool: Sequence[CandidateSentence], scores: np.ndarray,
+            word_budget: int) -> list[CandidateSentence]:
+    """Maximal marginal relevance under a word budget; near-identical sentences appear once."""
+    chosen: list[int] = []
+    words = 0
+    remaining = set(range(len(pool)))
+    best = float(scores.max()) if len(scores) else 0.0
+    while remaining and len(chosen) < MAX_SENTENCES:
+        def marginal(i: int) -> float:
+            redundancy = max((float(pool[i].vector @ pool[j].vector) for j in chosen), default=0.0)
+            return MMR_LAMBDA * scores[i] - (1 - MMR_LAMBDA) * redundancy
+
+        pick = max(remaining, key=marginal)
+        remaining.discard(pick)
+        if scores[pick] < best - 0.06:
+            break
+        if any(float(pool[pick].vector @ pool[j].vector) > NEAR_DUPLICATE for j in chosen):
+            continue
+        length = len(pool[pick].text.split())
+        if chosen and words + length > word_budget:
+            continue
+        chosen.append(pick)
+        words += length
+    return [pool[i] for i in chosen]
+
+
+def _citation(candidate: CandidateSentence, info: DocumentInfo) -> Citation:
+    return Citation(doc_id=info.doc_id, file=info.file, title=info.title,
+                    publisher=info.publisher, year=info.year, page=candidate.page,
+                    quote=candidate.text)
+
+
+def _sources(sentences: Sequence[SummarySentence]) -> tuple[Citation, ...]:
+    """Each cited (document, page) once, in order of first citation: source n is ``[n]``."""
+    seen: dict[tuple[str, int], Citation] = {}
+    for sentence in sentences:
+        for citation in sentence.citations:
+            seen.setdefault((citation.doc_id, citation.page), citation)
+    return tuple(seen.values())
