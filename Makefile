@@ -1,0 +1,31 @@
+# Two commands set up a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install ingest eval bench lint clean
+
+run: $(STAMP)
+	$(BIN)/rapportwijzer ingest corpus/ || true
+	$(BIN)/rapportwijzer serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev,st]"
+	touch $(STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/rapportwijzer ingest corpus/
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf data tests/artifacts eval/out
