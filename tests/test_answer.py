@@ -1,0 +1,105 @@
+"""End to end over the real corpus index: cited answers whose pages are right, and refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import CORPUS, ROOT
+
+SEED_QUESTIONS = [
+    "Wat zijn de gevolgen van corona voor de mentale gezondheid?",
+    "Wat zeggen de rapporten over schulden bij jongeren?",
+    "Hoe kunnen gemeenten samenwerken met lokale partners in een crisis?",
+    "Welke groepen werden extra hard geraakt door de coronacrisis?",
+    "Wat is de rol van digitale hulpverlening tijdens corona?",
+]
+
+
+def _normalised(text: str) -> str:
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return re.sub(r"[^\w]+", " ", text).lower().strip()
+
+
+@pytest.fixture(scope="module")
+def pdf_pages() -> dict[str, list[str]]:
+    """The page texts as pypdf reads them, independent of our cleaning."""
+    return {path.name: [_normalised(page.extract_text()) for page in PdfReader(path).pages]
+            for path in CORPUS.glob("*.pdf")}
+
+
+@pytest.mark.parametrize("question", SEED_QUESTIONS)
+def test_every_citation_points_at_the_page_where_the_sentence_stands(
+        corpus_library, pdf_pages, question):
+    summary = corpus_library.ask(question)
+    assert summary.answered, question
+    assert summary.sentences
+    for sentence in summary.sentences:
+        for citation in sentence.citations:
+            assert citation.quote == sentence.text
+            if citation.file.endswith(".pdf"):
+                # The sentence starts on the cited page (its end may run onto the next).
+                opening = " ".join(_normalised(sentence.text).split()[:6])
+                assert opening in pdf_pages[citation.file][citation.page - 1], (
+                    citation.file, citation.page, sentence.text)
+            else:
+                assert citation.page == 1
+
+
+def test_each_summary_sentence_is_verbatim_from_its_chunk(corpus_library):
+    summary = corpus_library.ask(SEED_QUESTIONS[0])
+    texts = {chunk.chunk_id: chunk.text for chunk in summary.retrieved}
+    joined = " ".join(texts.values())
+    for sentence in summary.sentences:
+        assert sentence.text in joined
+
+
+def test_an_unrelated_question_is_answered_as_not_covered(corpus_library):
+    summary = corpus_library.ask("Wat waren de uitslagen van de voetbalwedstrijden in de eredivisie?")
+    assert not summary.answered
+    assert summary.sentences == ()
+
+
+def test_cli_ask_json_has_the_stable_shape(cli_env):
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "ask", SEED_QUESTIONS[0], "--json"],
+        cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300, check=True,
+    )
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"question", "answered", "summary", "sentences", "sources",
+                            "retrieved", "timings_ms"}
+    assert payload["answered"] is True
+    assert len(payload["retrieved"]) == 10
+    corpus_files = {path.name for path in CORPUS.iterdir()}
+    for item in payload["retrieved"]:
+        assert set(item) == {"chunk_id", "doc_id", "file", "page_start", "page_end", "score",
+                             "text"}
+        assert item["file"] in corpus_files
+    scores = [item["score"] for item in payload["retrieved"]]
+    assert scores == sorted(scores, reverse=True)
+    for sentence in payload["sentences"]:
+        assert set(sentence) == {"text", "citations", "themes"}
+        for citation in sentence["citations"]:
+            assert set(citation) == {"doc_id", "file", "title", "publisher", "year", "page",
+                                     "quote"}
+            assert f"[{_source_number(payload, citation)}]" in payload["summary"]
+
+
+def _source_number(payload: dict, citation: dict) -> int:
+    for source in payload["sources"]:
+        if (source["doc_id"], source["page"]) == (citation["doc_id"], citation["page"]):
+            return source["n"]
+    raise AssertionError(f"citation without a source: {citation}")
+
+
+def test_cli_refusal_is_dutch(cli_env):
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "ask", "Wie won de Tour de France in 1995?"],
+        cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300, check=True,
+    )
+    assert "geven geen antwoord op deze vraag" in result.stdout
