@@ -102,7 +102,7 @@ class CachedEmbedder:
         self.dim = inner.dim
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors "
                          "(embedder TEXT, key TEXT, vector BLOB, PRIMARY KEY (embedder, key))")
 

@@ -14,9 +14,15 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def embedding_cache(tmp_path_factory) -> Path:
-    """One embedding cache for the whole session: the same text is embedded once."""
-    return tmp_path_factory.mktemp("embedding-cache")
+def embedding_cache() -> Path:
+    """One embedding cache (git-ignored) for all test runs: the same text is embedded once.
+
+    Entries are keyed by embedder name and text hash, so a cached vector is exactly the
+    vector the embedder would compute; the cache only saves time.
+    """
+    path = ROOT / ".cache" / "test-embeddings"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")
