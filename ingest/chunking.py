@@ -17,6 +17,7 @@ MIN_SECTION_TOKENS = 120
 _SENTENCE_SEPARATOR = "\n"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _CONTINUES = re.compile(r"[^.!?:;…]$")
+_OPENERS = "([{“‘„\"'"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def lay_out(pages_blocks: list[list[Block]]) -> LaidOutDocument:
     units = _units(pages_blocks)
     texts = ["".join(piece for piece, _ in unit[1]) for unit in units]
     spans = split_sentences(texts[i] if units[i][0] != HEADING else "" for i in range(len(units)))
+    spans = [_reattach_openers(text, unit_spans) for text, unit_spans in zip(texts, spans)]
     sentences: list[SentenceSpan] = []
     section, offset, parts = "", 0, []
     for (kind, pieces), text, unit_spans in zip(units, texts, spans):
@@ -96,10 +98,27 @@ def _units(pages_blocks: list[list[Block]]) -> list[tuple[str, list[tuple[str, i
                 pieces = previous[1]
                 before = "".join(piece for piece, _ in pieces)
                 joined = join_lines(before, block.text, Counter())
+                if not joined.startswith(before):  # the end-of-line hyphen was dropped
+                    pieces[-1] = (pieces[-1][0][:-1], pieces[-1][1])
+                    before = before[:-1]
                 pieces.append((joined[len(before):], page_number))
             else:
                 units.append((block.kind, [(block.text, page_number)]))
     return units
+
+
+def _reattach_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Move an opening bracket or quote that the sentencizer left at a sentence's end to the next."""
+    fixed = list(spans)
+    for index in range(len(fixed) - 1):
+        start, end = fixed[index]
+        body = text[start:end].rstrip()
+        while len(body) > 1 and body[-1] in _OPENERS and body[-2].isspace():
+            body = body[:-1].rstrip()
+        if start + len(body) < end and text[start + len(body):end].strip():
+            fixed[index] = (start, start + len(body))
+            fixed[index + 1] = (start + len(body), fixed[index + 1][1])
+    return fixed
 
 
 def _page_at(pieces: list[tuple[str, int]], char: int) -> int:

@@ -19,6 +19,7 @@ from ingest.readers import read_raw_pages
 class ParsedDocument:
     document: Document
     chunks: tuple[Chunk, ...]
+    text: str  # the clean text, headings included, as laid out for chunking
 
 
 def file_sha256(path: Path) -> str:
@@ -57,7 +58,8 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
         publisher=metadata.publisher, date=metadata.date, language=metadata.language,
         pages=pages,
     )
-    return ParsedDocument(document=document, chunks=tuple(chunk_document(doc_id, laid_out)))
+    return ParsedDocument(document=document, chunks=tuple(chunk_document(doc_id, laid_out)),
+                          text=laid_out.text)
 
 
 def _normalise(text: str) -> str:

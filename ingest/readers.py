@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from ingest.errors import IngestError
+from ingest.pdf_tables import extract_page_texts
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 
@@ -42,7 +43,7 @@ def _read_pdf(path: Path, password: str | None) -> tuple[list[str], dict[str, st
                     "de PDF is versleuteld; geef het wachtwoord op in corpus/manifest.toml",
                     "the PDF is encrypted; give its password in corpus/manifest.toml",
                 )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = extract_page_texts(reader.pages, [page.extract_text() or "" for page in reader.pages])
         info = {
             key.lstrip("/").lower(): str(value)
             for key, value in (reader.metadata or {}).items()
