@@ -20,6 +20,7 @@ class ParsedDocument:
     document: Document
     chunks: tuple[Chunk, ...]
     text: str  # the clean text, headings included, as laid out for chunking
+    warnings: tuple[str, ...] = ()  # what was lost but did not stop the file
 
 
 def file_sha256(path: Path) -> str:
@@ -41,7 +42,8 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
             f"het bestand is te groot ({size_mb:.0f} MB, maximaal {max_file_mb:.0f} MB)",
             f"the file is too large ({size_mb:.0f} MB, at most {max_file_mb:.0f} MB)",
         )
-    raw_pages, pdf_info = read_raw_pages(path, password=entry.get("password"))
+    raw = read_raw_pages(path, password=entry.get("password"))
+    raw_pages, pdf_info = raw.pages, raw.info
     pages_blocks = clean_pages(raw_pages, markdown=path.suffix.lower() == ".md")
     laid_out = lay_out(pages_blocks)
     if not laid_out.sentences:
@@ -59,7 +61,7 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
         pages=pages,
     )
     return ParsedDocument(document=document, chunks=tuple(chunk_document(doc_id, laid_out)),
-                          text=laid_out.text)
+                          text=laid_out.text, warnings=raw.warnings)
 
 
 def _normalise(text: str) -> str:

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PdfReadError
 
 from ingest.errors import IngestError
 from ingest.pdf_tables import extract_page_texts
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
+_PDF_ERRORS = (PdfReadError, ValueError, KeyError, OSError, TypeError, AttributeError,
+               IndexError, RecursionError, ZeroDivisionError)
 
 # pypdf reports recoverable oddities of real-world PDFs on its logger; they are not ours to show.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def read_raw_pages(path: Path, password: str | None = None) -> tuple[list[str], dict[str, str]]:
-    """Return the raw text of each page (index 0 = page 1) and the file's own metadata."""
+@dataclass(frozen=True)
+class RawDocument:
+    """A file's raw page texts (index 0 = page 1), its own metadata, and what was lost."""
+
+    pages: list[str]
+    info: dict[str, str]
+    warnings: tuple[str, ...] = ()
+
+
+def read_raw_pages(path: Path, password: str | None = None) -> RawDocument:
+    """Read the raw text of each page; a page that cannot be read is kept empty with a warning."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(
@@ -30,20 +42,21 @@ def read_raw_pages(path: Path, password: str | None = None) -> tuple[list[str], 
         raise IngestError(path.name, "het bestand is leeg", "the file is empty")
     if suffix == ".pdf":
         return _read_pdf(path, password)
-    return _read_text(path), {}
+    return RawDocument(_read_text(path), {})
 
 
-def _read_pdf(path: Path, password: str | None) -> tuple[list[str], dict[str, str]]:
+def _read_pdf(path: Path, password: str | None) -> RawDocument:
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted:
-            if not password or not reader.decrypt(password):
-                raise IngestError(
-                    path.name,
-                    "de PDF is versleuteld; geef het wachtwoord op in corpus/manifest.toml",
-                    "the PDF is encrypted; give its password in corpus/manifest.toml",
-                )
-        pages = extract_page_texts(reader.pages, [page.extract_text() or "" for page in reader.pages])
+        _unlock(reader, path, password)
+        texts, unreadable = [], []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                texts.append(page.extract_text() or "")
+            except _PDF_ERRORS:
+                texts.append("")
+                unreadable.append(number)
+        pages = extract_page_texts(reader.pages, texts) if not unreadable else texts
         info = {
             key.lstrip("/").lower(): str(value)
             for key, value in (reader.metadata or {}).items()
@@ -51,7 +64,7 @@ def _read_pdf(path: Path, password: str | None) -> tuple[list[str], dict[str, st
         }
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as exc:
+    except _PDF_ERRORS as exc:
         raise IngestError(
             path.name,
             f"de PDF is beschadigd of onvolledig ({exc})",
@@ -65,7 +78,32 @@ def _read_pdf(path: Path, password: str | None) -> tuple[list[str], dict[str, st
             "de PDF bevat geen tekstlaag (gescand beeld); OCR is nodig",
             "the PDF has no text layer (scanned image); OCR is needed",
         )
-    return pages, info
+    warnings = ()
+    if unreadable:
+        listed = ", ".join(map(str, unreadable))
+        warnings = (f"pagina's {listed} onleesbaar en overgeslagen / pages {listed} unreadable, "
+                    "skipped",)
+    return RawDocument(pages, info, warnings)
+
+
+def _unlock(reader: PdfReader, path: Path, password: str | None) -> None:
+    if not reader.is_encrypted:
+        return
+    if not password:
+        raise IngestError(
+            path.name,
+            "de PDF is versleuteld; geef het wachtwoord op in corpus/manifest.toml (password = ...)",
+            "the PDF is encrypted; give its password in corpus/manifest.toml (password = ...)",
+        )
+    try:
+        unlocked = reader.decrypt(password)
+    except DependencyError as exc:
+        raise IngestError(path.name, "de PDF is met AES versleuteld en het pakket cryptography "
+                          "ontbreekt", "the PDF is AES-encrypted and the cryptography package is "
+                          "missing") from exc
+    if not unlocked:
+        raise IngestError(path.name, "het wachtwoord in corpus/manifest.toml klopt niet",
+                          "the password in corpus/manifest.toml is wrong")
 
 
 def _read_text(path: Path) -> list[str]:
