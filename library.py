@@ -13,7 +13,7 @@ from index.embedders import Embedder, make_embedder
 from index.indexer import IngestRow, collect_files, ingest_files
 from index.search import Filters, Retriever, SearchResult
 from index.store import Store, connect
-from summarise.answer import WORD_BUDGET, CandidateSentence, answer_question
+from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, answer_question
 
 
 class Library:
@@ -63,8 +63,9 @@ class Library:
             for s in stored
         ]
         documents = {info.doc_id: info for info in self.documents()}
-        summary = answer_question(question, result.query_vector, result.relevance,
-                                  result.chunks, candidates, documents, word_budget)
+        evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
+                            result.terms_in_top)
+        summary = answer_question(question, evidence, candidates, documents, word_budget)
         finished = time.perf_counter()
         summary.timings_ms.update(result.timings_ms)
         summary.timings_ms["summarise_ms"] = (finished - fetched) * 1000

@@ -1,4 +1,4 @@
-"""Dutch content-word stems, shared by sentence scoring and fragment checks."""
+"""Dutch content-word stems, shared by retrieval (term coverage) and sentence scoring."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bm25s.stopwords import STOPWORDS_DUTCH
 
 _WORD_RE = re.compile(r"\w+")
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | {"wat", "welke", "hoe", "waarom", "wie", "waar",
-                                           "zeggen", "rapporten", "rapport", "volgens"}
+                                           "welk", "zeggen", "rapporten", "rapport", "volgens"}
 
 
 @lru_cache(maxsize=1)

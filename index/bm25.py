@@ -41,6 +41,11 @@ class Bm25Index:
         retriever.index(tokens, show_progress=False)
         return cls([chunk_id for chunk_id, _ in pairs], retriever, tokenizer)
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The stems of every indexed word (stop words excluded)."""
+        return frozenset(self._tokenizer.get_vocab_dict()) - {""}
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The best ``k`` chunks with a positive score, limited to ``mask`` when given."""
         if self._retriever is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.lexical import content_stems
 from core.models import RetrievedChunk
 from index.bm25 import Bm25Index
 from index.embedders import Embedder
@@ -15,6 +16,9 @@ from index.store import Store
 
 RRF_K = 60
 CANDIDATES = 50
+MMR_POOL = 30
+MMR_LAMBDA = 0.85
+SAME_PASSAGE = 0.97
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -28,8 +32,10 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
 
-    def chroma_where(self) -> dict | None:
+    def chroma_where(self, exclude_doc_ids: frozenset[str] = frozenset()) -> dict | None:
         clauses: list[dict] = []
+        if exclude_doc_ids:
+            clauses.append({"doc_id": {"$nin": sorted(exclude_doc_ids)}})
         if self.publishers:
             clauses.append({"publisher": {"$in": list(self.publishers)}})
         if self.year_from is not None:
@@ -62,9 +68,18 @@ class Filters:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """Ranked chunks plus the evidence summarise weighs before it answers or refuses.
+
+    ``relevance`` is the best dense similarity among the first five chunks;
+    ``terms_known`` is the share of the question's content words that occur anywhere in the
+    library, ``terms_in_top`` the share that occurs in the first five chunks.
+    """
+
     chunks: tuple[RetrievedChunk, ...]
     query_vector: np.ndarray
     relevance: float
+    terms_known: float = 1.0
+    terms_in_top: float = 1.0
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
@@ -77,6 +92,7 @@ class Retriever:
         self._bm25_dir = cache_dir / "bm25"
         self._bm25: Bm25Index | None = None
         self._chunk_meta: dict[str, dict] = {}
+        self._duplicates: frozenset[str] = frozenset()
         self._fingerprint = ""
         self.refresh()
 
@@ -87,6 +103,10 @@ class Retriever:
             return
         chunks = list(self.store.all_chunks())
         self._chunk_meta = {chunk_id: meta for chunk_id, _, meta in chunks}
+        infos = self.store.document_infos()
+        committed = {info.doc_id for info in infos}
+        self._duplicates = frozenset(info.doc_id for info in infos
+                                     if info.duplicate_of and info.duplicate_of in committed)
         bm25 = Bm25Index.load(self._bm25_dir, fingerprint)
         if bm25 is None:
             bm25 = Bm25Index.build((chunk_id, text) for chunk_id, text, _ in chunks)
@@ -95,38 +115,62 @@ class Retriever:
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                mode: str = "hybrid") -> SearchResult:
-        """The top ``k`` chunks for a question, best first, and how relevant the best ones are."""
+        """The top ``k`` chunks for a question, best first, and how relevant the best ones are.
+
+        A near-duplicate document (``duplicate_of`` its committed original) is left out unless
+        the filters name it, so the same passage is never returned twice.
+        """
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose from {MODES}")
         filters = filters or Filters()
+        excluded = self._duplicates - set(filters.doc_ids)
         started = time.perf_counter()
         query_vector = self.embedder.embed_queries([question])[0]
         embedded = time.perf_counter()
         rankings: list[list[str]] = []
         if mode in ("hybrid", "dense"):
-            dense = self.store.dense_chunks(query_vector, CANDIDATES, filters.chroma_where())
+            dense = self.store.dense_chunks(query_vector, CANDIDATES,
+                                            filters.chroma_where(excluded))
             rankings.append([chunk_id for chunk_id, _ in dense])
         if mode in ("hybrid", "bm25"):
-            rankings.append([chunk_id for chunk_id, _ in self._bm25_search(question, filters)])
-        fused = reciprocal_rank_fusion(rankings)[:k]
+            bm25 = self._bm25_search(question, filters, excluded)
+            rankings.append([chunk_id for chunk_id, _ in bm25])
+        fused = reciprocal_rank_fusion(rankings)[:MMR_POOL]
         records = self.store.chunk_records([chunk_id for chunk_id, _ in fused], with_vectors=True)
-        chunks = tuple(_retrieved(chunk_id, score, records[chunk_id], query_vector)
-                       for chunk_id, score in fused if chunk_id in records)
-        relevance = max((c.dense_similarity for c in chunks[:5]), default=0.0)
+        pool = [_retrieved(chunk_id, score, records[chunk_id], query_vector)
+                for chunk_id, score in fused if chunk_id in records]
+        chunks = tuple(_diverse(pool, [records[c.chunk_id]["vector"] for c in pool], k))
         finished = time.perf_counter()
-        timings = {"embed_ms": (embedded - started) * 1000,
-                   "retrieve_ms": (finished - embedded) * 1000}
-        return SearchResult(chunks, query_vector, relevance, timings)
+        known, in_top = self._term_coverage(question, chunks[:5])
+        return SearchResult(
+            chunks=chunks, query_vector=query_vector,
+            relevance=max((c.dense_similarity for c in chunks[:5]), default=0.0),
+            terms_known=known, terms_in_top=in_top,
+            timings_ms={"embed_ms": (embedded - started) * 1000,
+                        "retrieve_ms": (finished - embedded) * 1000},
+        )
 
-    def _bm25_search(self, question: str, filters: Filters) -> list[tuple[str, float]]:
+    def _bm25_search(self, question: str, filters: Filters,
+                     excluded: frozenset[str]) -> list[tuple[str, float]]:
         assert self._bm25 is not None
         mask = None
-        if filters.active:
-            mask = np.array([filters.matches(self._chunk_meta[cid])
-                             for cid in self._bm25.chunk_ids], dtype=bool)
+        if filters.active or excluded:
+            mask = np.array([
+                filters.matches(meta) and meta.get("doc_id") not in excluded
+                for meta in (self._chunk_meta[cid] for cid in self._bm25.chunk_ids)
+            ], dtype=bool)
             if not mask.any():
                 return []
         return self._bm25.search(question, CANDIDATES, mask)
+
+    def _term_coverage(self, question: str,
+                       top: tuple[RetrievedChunk, ...]) -> tuple[float, float]:
+        assert self._bm25 is not None
+        terms = content_stems(question)
+        if not terms:
+            return 1.0, 1.0
+        in_top = set().union(*(content_stems(chunk.text) for chunk in top)) if top else set()
+        return (len(terms & self._bm25.vocabulary) / len(terms), len(terms & in_top) / len(terms))
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
@@ -136,6 +180,26 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tu
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def _diverse(pool: list[RetrievedChunk], vectors: list[np.ndarray],
+             k: int) -> list[RetrievedChunk]:
+    """Maximal marginal relevance over the fused pool; a passage seen already is dropped."""
+    if not pool:
+        return []
+    top_score = pool[0].score
+    chosen: list[int] = []
+    remaining = list(range(len(pool)))
+    while remaining and len(chosen) < k:
+        def marginal(i: int) -> float:
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            return MMR_LAMBDA * pool[i].score / top_score - (1 - MMR_LAMBDA) * redundancy
+
+        pick = max(remaining, key=marginal)
+        remaining.remove(pick)
+        if all(float(vectors[pick] @ vectors[j]) < SAME_PASSAGE for j in chosen):
+            chosen.append(pick)
+    return [pool[i] for i in chosen]
 
 
 def _retrieved(chunk_id: str, score: float, record: dict, query: np.ndarray) -> RetrievedChunk:

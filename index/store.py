@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
@@ -34,6 +37,38 @@ class StoredSentence:
     vector: np.ndarray
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reachable(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn a lost connection to a Chroma server into a StoreError a user can read."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as exc:
+            raise StoreError(
+                "de Chroma-server is niet bereikbaar; start hem opnieuw of controleer "
+                f"RW_CHROMA_URL / the Chroma server cannot be reached ({exc})"
+            ) from exc
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    sentence_id: str
+    chunk_id: str
+    doc_id: str
+    page: int
+    position: int
+    text: str
+    themes: tuple[str, ...]
+    vector: np.ndarray
+
+
 def connect(settings: Settings) -> chromadb.ClientAPI:
     """An embedded PersistentClient under the data dir, or an HttpClient for ``RW_CHROMA_URL``."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -44,7 +79,7 @@ def connect(settings: Settings) -> chromadb.ClientAPI:
     try:
         return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                    ssl=url.scheme == "https", settings=chroma_settings)
-    except Exception as exc:  # chromadb raises bare ValueError/ConnectionError variants
+    except (ValueError, httpx.TransportError) as exc:  # chromadb's "could not connect"
         raise StoreError(
             f"de Chroma-server op {settings.chroma_url} is niet bereikbaar / "
             f"the Chroma server at {settings.chroma_url} cannot be reached ({exc})"
@@ -66,7 +101,7 @@ class Store:
                 )
                 for name in (CHUNKS, SENTENCES, DOCUMENTS)
             }
-        except Exception as exc:
+        except httpx.TransportError as exc:
             raise StoreError(f"de index kan niet worden geopend / the index cannot be opened "
                              f"({exc})") from exc
         for collection in self._collections.values():
@@ -92,16 +127,19 @@ class Store:
 
     # -- documents -------------------------------------------------------------------------
 
+    @_reachable
     def document_infos(self) -> list[DocumentInfo]:
         """Every committed document, in file-name order."""
         records = self.documents.get(include=["metadatas"])
         infos = [_document_info(meta) for meta in records["metadatas"] or []]
         return sorted(infos, key=lambda info: info.file)
 
+    @_reachable
     def fingerprint(self) -> str:
         """Changes whenever a document is committed or removed: keys derived caches."""
         return json.dumps(sorted((i.doc_id, i.file_sha256) for i in self.document_infos()))
 
+    @_reachable
     def write_document(self, document: Document, chunks: Sequence[Chunk],
                        chunk_vectors: np.ndarray, sentence_vectors: np.ndarray) -> None:
         """Replace the document's records: chunks and sentences first, the commit record last."""
@@ -137,12 +175,14 @@ class Store:
         self.documents.upsert(ids=[document.doc_id], embeddings=[mean.astype(np.float32)],
                               documents=[document.title], metadatas=[record])
 
+    @_reachable
     def remove_document(self, doc_id: str) -> None:
         """Delete the commit record first, so a crash midway leaves orphans, never a half doc."""
         self.documents.delete(ids=[doc_id])
         for collection in (self.chunks, self.sentences):
             collection.delete(where={"doc_id": doc_id})
 
+    @_reachable
     def remove_orphans(self) -> int:
         """Remove chunks and sentences whose document has no commit record; returns how many."""
         committed = {info.doc_id for info in self.document_infos()}
@@ -160,6 +200,7 @@ class Store:
 
     # -- reads for retrieval -----------------------------------------------------------------
 
+    @_reachable
     def dense_chunks(self, vector: np.ndarray, k: int,
                      where: dict | None = None) -> list[tuple[str, float]]:
         """The ``k`` nearest chunks as (chunk_id, cosine similarity)."""
@@ -171,6 +212,7 @@ class Store:
                                    include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
+    @_reachable
     def chunk_records(self, chunk_ids: Sequence[str], with_vectors: bool = False) -> dict[str, dict]:
         """Text, metadata (and optionally vector) of the given chunks, keyed by chunk_id."""
         if not chunk_ids:
@@ -185,11 +227,13 @@ class Store:
                                                       got["metadatas"]))
         }
 
+    @_reachable
     def all_chunks(self) -> Iterable[tuple[str, str, dict]]:
         """Every chunk as (chunk_id, text, metadata); for derived indexes such as BM25."""
         got = self.chunks.get(include=["documents", "metadatas"])
         return zip(got["ids"], got["documents"], got["metadatas"])
 
+    @_reachable
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
         """The sentences of the given chunks, with their vectors, in document order."""
         if not chunk_ids:

@@ -8,10 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.lexical import content_stems
 from core.models import Citation, DocumentInfo, RetrievedChunk, Summary, SummarySentence
-from summarise.lexical import content_stems
 
-REFUSAL_THRESHOLD = 0.80
+# Evidence = best sentence similarity among the first five chunks, lowered when the question's
+# content words are unknown to the library or absent from those chunks. Calibrated on
+# eval/gold/questions.jsonl (see docs/ARCHITECTURE.md, "Refusal").
+REFUSAL_THRESHOLD = 0.83
+UNKNOWN_TERMS_WEIGHT = 0.03
+ABSENT_TERMS_WEIGHT = 0.03
 WORD_BUDGET = 150
 MAX_SENTENCES = 8
 MMR_LAMBDA = 0.7
@@ -34,12 +39,32 @@ class CandidateSentence:
     vector: np.ndarray
 
 
-def answer_question(question: str, query_vector: np.ndarray, relevance: float,
-                    retrieved: Sequence[RetrievedChunk], candidates: Sequence[CandidateSentence],
+@dataclass(frozen=True)
+class Evidence:
+    """What retrieval found, as summarise weighs it before answering."""
+
+    query_vector: np.ndarray
+    retrieved: Sequence[RetrievedChunk]
+    terms_known: float = 1.0
+    terms_in_top: float = 1.0
+
+
+def evidence_score(evidence: Evidence, candidates: Sequence[CandidateSentence]) -> float:
+    """How well the best passages answer the question; below the threshold we refuse."""
+    top = {chunk.chunk_id for chunk in evidence.retrieved[:5]}
+    best = max((float(c.vector @ evidence.query_vector) for c in candidates if c.chunk_id in top),
+               default=0.0)
+    return (best - UNKNOWN_TERMS_WEIGHT * (1 - evidence.terms_known)
+            - ABSENT_TERMS_WEIGHT * (1 - evidence.terms_in_top))
+
+
+def answer_question(question: str, evidence: Evidence, candidates: Sequence[CandidateSentence],
                     documents: Mapping[str, DocumentInfo], word_budget: int = WORD_BUDGET,
                     threshold: float = REFUSAL_THRESHOLD) -> Summary:
     """A cited extractive answer, or a refusal when the evidence is too weak."""
-    if not retrieved or relevance < threshold:
+    retrieved = evidence.retrieved
+    query_vector = evidence.query_vector
+    if not retrieved or evidence_score(evidence, candidates) < threshold:
         return Summary(question=question, answered=False, sentences=(), sources=(),
                        reason="weak_evidence" if retrieved else "no_results",
                        retrieved=tuple(retrieved))
