@@ -10,6 +10,7 @@ from pathlib import Path
 from core.models import Chunk, Document, Page
 from ingest.chunking import chunk_document, lay_out
 from ingest.clean import clean_pages
+from ingest.duplicates import signature
 from ingest.errors import IngestError
 from ingest.metadata import detect_metadata
 from ingest.readers import read_raw_pages
@@ -58,7 +59,7 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
     document = Document(
         doc_id=doc_id, path=str(path), file_sha256=file_sha256(path), title=metadata.title,
         publisher=metadata.publisher, date=metadata.date, language=metadata.language,
-        pages=pages,
+        pages=pages, signature=signature(laid_out.text),
     )
     return ParsedDocument(document=document, chunks=tuple(chunk_document(doc_id, laid_out)),
                           text=laid_out.text, warnings=raw.warnings)
