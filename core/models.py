@@ -26,6 +26,7 @@ class Document:
     language: str
     pages: tuple[Page, ...]
     duplicate_of: str | None = None
+    signature: str = ""  # MinHash of the clean text (ingest/duplicates.py)
 
     @property
     def file(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
@@ -137,7 +138,22 @@ class Store:
     @_reachable
     def fingerprint(self) -> str:
         """Changes whenever a document is committed or removed: keys derived caches."""
-        return json.dumps(sorted((i.doc_id, i.file_sha256) for i in self.document_infos()))
+        return json.dumps(sorted((i.doc_id, i.file_sha256, i.duplicate_of or "")
+                                 for i in self.document_infos()))
+
+    @_reachable
+    def document_signatures(self) -> list[tuple[str, str, str, float]]:
+        """(doc_id, file, MinHash signature, ingest time) of every committed document."""
+        records = self.documents.get(include=["metadatas"])
+        return [(m["doc_id"], m["file"], m.get("signature", ""), float(m.get("ingested_at", 0.0)))
+                for m in records["metadatas"] or []]
+
+    @_reachable
+    def set_duplicate_of(self, marks: dict[str, str | None]) -> None:
+        """Record, per committed doc_id, which document it duplicates ('' for none)."""
+        if marks:
+            self.documents.update(ids=list(marks),
+                                  metadatas=[{"duplicate_of": marks[i] or ""} for i in marks])
 
     @_reachable
     def write_document(self, document: Document, chunks: Sequence[Chunk],
@@ -170,7 +186,8 @@ class Store:
             **base, "file_sha256": document.file_sha256, "title": document.title,
             "publisher": document.publisher, "date": document.date, "year": document.year or 0,
             "language": document.language, "pages": len(document.pages), "chunks": len(chunks),
-            "duplicate_of": document.duplicate_of or "",
+            "duplicate_of": document.duplicate_of or "", "signature": document.signature,
+            "ingested_at": time.time(),
         })
         self.documents.upsert(ids=[document.doc_id], embeddings=[mean.astype(np.float32)],
                               documents=[document.title], metadatas=[record])
