@@ -24,6 +24,12 @@ $(STAMP): pyproject.toml
 ingest: $(STAMP)
 	$(BIN)/rapportwijzer ingest corpus/
 
+# Quality and speed against the gold set: table, eval/report.md and plots in eval/out/.
+# Honours RW_DATA_DIR like every command; the index is brought up to date first.
+eval: $(STAMP)
+	$(BIN)/rapportwijzer ingest corpus/
+	$(BIN)/rapportwijzer eval
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -50,6 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--json", action="store_true")
     docs.set_defaults(handler=_docs)
 
+    evaluate = commands.add_parser("eval", help="kwaliteit en snelheid meten / evaluate "
+                                   "against the gold set and baselines")
+    evaluate.add_argument("--gold", type=Path, help="vragenbestand (JSONL; standaard eval/gold)")
+    evaluate.add_argument("--passages", type=Path, help="gelabelde passages (JSONL)")
+    evaluate.add_argument("--json", action="store_true", help="alle cijfers als één JSON-object")
+    evaluate.add_argument("--out", type=Path, default=Path("eval/out"),
+                          help="map voor grafieken, results.json en een kopie van het rapport")
+    evaluate.add_argument("--report", type=Path, help="het rapport (standaard eval/report.md)")
+    evaluate.add_argument("--systems", default="hybrid,bm25,dense,naive",
+                          help="te vergelijken systemen, kommagescheiden")
+    evaluate.set_defaults(handler=_eval)
+
     serve = commands.add_parser("serve", help="de webapp starten / start the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
@@ -111,6 +123,15 @@ def _docs(args: argparse.Namespace) -> int:
                  [[i.file, i.publisher, i.title, i.date, str(i.pages), str(i.chunks)]
                   for i in infos])
     return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from eval.gold import DEFAULT_PASSAGES, DEFAULT_QUESTIONS, GOLD_DIR
+    from eval.runner import run_command
+
+    return run_command(_library(), args.gold or DEFAULT_QUESTIONS, args.passages or DEFAULT_PASSAGES,
+                       args.out, args.report or GOLD_DIR.parent / "report.md", args.json,
+                       tuple(name.strip() for name in args.systems.split(",") if name.strip()))
 
 
 def _serve(args: argparse.Namespace) -> int:

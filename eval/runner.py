@@ -1,0 +1,291 @@
+"""Run every gold question through every system in one process and collect the figures.
+
+Systems: the library's ``ask``/``search`` in modes hybrid, bm25 and dense, and the naive
+baseline of ``eval.naive``. Per question and system it records what the top 10 matched, what the
+answer cited, whether it refused, its ROUGE-L recall and two wall-clock latencies.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from eval import metrics
+from eval.gold import GoldQuestion, LabelledPassage
+from eval.matching import matched_quotes, matches, normalise
+from eval.naive import NaiveBaseline
+
+PIPELINE_MODES = ("hybrid", "bm25", "dense")
+SYSTEMS = (*PIPELINE_MODES, "naive")
+K = 10
+REPORT_KS = (5, 10)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What any system answered: refused or not, and each cited sentence with its source text."""
+
+    answered: bool
+    cited: tuple[tuple[str, str], ...]  # (sentence, text of the chunk/window it was taken from)
+
+    @property
+    def text(self) -> str:
+        return " ".join(sentence for sentence, _ in self.cited)
+
+
+@dataclass
+class QuestionRun:
+    """One system on one question."""
+
+    system: str
+    question_id: str
+    answerable: bool
+    ranking: list[list[int]]  # per rank (best first): indices of the quotes the result matches
+    n_quotes: int
+    answered: bool
+    cited_relevant: list[bool]  # per cited sentence: does its chunk match a quote?
+    rouge_l: float | None
+    ask_ms: float
+    search_ms: float
+
+
+@dataclass
+class EvalResult:
+    systems: dict[str, dict]
+    themes: dict | None
+    runs: list[QuestionRun] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """All figures as one JSON-ready object (per-question detail under ``questions``)."""
+        return {"meta": self.meta, "systems": self.systems, "themes": self.themes,
+                "questions": [asdict(run) for run in self.runs]}
+
+
+class FreshQueries:
+    """The library's embedder, except that queries bypass its on-disk cache.
+
+    Passages (already embedded at ingest) still come from the cache; a query is embedded anew
+    every time, so ask and retrieval latencies include what a question never seen before costs.
+    """
+
+    def __init__(self, embedder) -> None:
+        self.cached = embedder
+        self.name, self.dim = embedder.name, embedder.dim
+        self._fresh = getattr(embedder, "inner", embedder)
+
+    def embed_queries(self, texts: Sequence[str]):
+        return self._fresh.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]):
+        return self.cached.embed_passages(texts)
+
+
+class PipelineSystem:
+    """The real pipeline through the library facade, in one retrieval mode."""
+
+    def __init__(self, library, mode: str) -> None:
+        self.library, self.mode = library, mode
+
+    def search(self, question: str) -> list[str]:
+        return [c.text for c in self.library.search(question, k=K, mode=self.mode).chunks]
+
+    def ask(self, question: str) -> Answer:
+        summary = self.library.ask(question, mode=self.mode)
+        return Answer(summary.answered,
+                      tuple((s.text, _source_text(s, summary.retrieved)) for s in summary.sentences))
+
+
+class NaiveSystem:
+    def __init__(self, baseline: NaiveBaseline) -> None:
+        self.baseline = baseline
+
+    def search(self, question: str) -> list[str]:
+        return [hit.text for hit in self.baseline.search(question, K)]
+
+    def ask(self, question: str) -> Answer:
+        answer = self.baseline.ask(question, K)
+        windows = {hit.window_id: hit.text for hit in answer.retrieved}
+        return Answer(answer.answered,
+                      tuple((s.text, windows[s.window_id]) for s in answer.sentences))
+
+
+def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[LabelledPassage],
+             naive_dir: Path, systems: Sequence[str] = SYSTEMS,
+             progress: Callable[[str], None] | None = None) -> EvalResult:
+    """Score ``systems`` on ``questions`` and the tagger on ``passages``, all in this process."""
+    documents = library.documents()
+    if not documents:
+        raise RuntimeError("de index is leeg: draai eerst `rapportwijzer ingest corpus/` / "
+                           "the index is empty: run `rapportwijzer ingest corpus/` first")
+    # Every gold question is timed as a new question: queries skip the embedding cache.
+    embedder = FreshQueries(library.embedder)
+    library = type(library)(library.settings, embedder)
+    runners: dict[str, PipelineSystem | NaiveSystem] = {}
+    for name in systems:
+        if name in PIPELINE_MODES:
+            runners[name] = PipelineSystem(library, name)
+        elif name == "naive":
+            _say(progress, "building the naive baseline (1,000-character windows)")
+            files = [library.settings.corpus_dir / info.file for info in documents]
+            runners[name] = NaiveSystem(NaiveBaseline.build(
+                [f for f in files if f.exists()], embedder, naive_dir,
+                library.settings.manifest_path, library.settings.max_file_mb))
+        else:
+            raise ValueError(f"unknown system {name!r}; choose from {SYSTEMS}")
+    for runner in runners.values():  # warm up: load models and derived indexes before timing
+        runner.search(questions[0].question)
+        runner.ask(questions[0].question)
+    runs = []
+    for number, question in enumerate(questions, start=1):
+        _say(progress, f"question {number}/{len(questions)} ({question.id})")
+        for name, runner in runners.items():  # interleaved, so load on the machine hits all alike
+            runs.append(_run_one(name, runner, question))
+    result = EvalResult(
+        systems={name: summarise_runs([r for r in runs if r.system == name]) for name in runners},
+        themes=evaluate_themes(library, passages),
+        runs=runs,
+        meta={"questions": len(questions),
+              "answerable": sum(q.answerable for q in questions),
+              "unanswerable": sum(not q.answerable for q in questions),
+              "passages": len(passages), "documents": len(documents),
+              "embedder": library.embedder.name, "k": K},
+    )
+    return result
+
+
+def _run_one(name: str, runner, question: GoldQuestion) -> QuestionRun:
+    quotes = question.quotes
+    started = time.perf_counter()
+    retrieved = runner.search(question.question)
+    searched = time.perf_counter()
+    answer = runner.ask(question.question)
+    asked = time.perf_counter()
+    ranking = [sorted(matched_quotes(text, quotes)) for text in retrieved]
+    cited_relevant = [any(matches(source, quote) for quote in quotes) for _, source in answer.cited]
+    rouge = None
+    if question.answerable:
+        rouge = metrics.rouge_l_recall(question.answer, answer.text) if answer.answered else 0.0
+    return QuestionRun(
+        system=name, question_id=question.id, answerable=question.answerable, ranking=ranking,
+        n_quotes=len(quotes), answered=answer.answered, cited_relevant=cited_relevant,
+        rouge_l=rouge, ask_ms=(asked - searched) * 1000, search_ms=(searched - started) * 1000,
+    )
+
+
+def summarise_runs(runs: Sequence[QuestionRun]) -> dict:
+    """One system's figures over its runs (definitions in eval/report.md)."""
+    answerable = [r for r in runs if r.answerable]
+    unanswerable = [r for r in runs if not r.answerable]
+    answered = [r for r in answerable if r.answered]
+    cited = [flag for r in answered for flag in r.cited_relevant]
+    figures: dict = {
+        "answerable": len(answerable), "unanswerable": len(unanswerable),
+        "recall_at_k": [metrics.mean([metrics.recall_at_k(r.ranking, r.n_quotes, k)
+                                      for r in answerable]) for k in range(1, K + 1)],
+        "mrr@10": metrics.mean([metrics.reciprocal_rank(r.ranking, K) for r in answerable]),
+        "ndcg@10": metrics.mean([metrics.ndcg_at_k(r.ranking, r.n_quotes, K) for r in answerable]),
+        "citation_precision": sum(cited) / len(cited) if cited else None,
+        "cited_sentences": len(cited),
+        "answers_citing_relevant": (sum(any(r.cited_relevant) for r in answered) / len(answered)
+                                    if answered else None),
+        "refusal_accuracy": (sum(not r.answered for r in unanswerable) / len(unanswerable)
+                             if unanswerable else None),
+        "false_refusal_rate": (sum(not r.answered for r in answerable) / len(answerable)
+                               if answerable else None),
+        "rouge_l_recall": metrics.mean([r.rouge_l for r in answerable if r.rouge_l is not None]),
+        "ask_ms_p50": metrics.percentile([r.ask_ms for r in runs], 50),
+        "ask_ms_p95": metrics.percentile([r.ask_ms for r in runs], 95),
+        "search_ms_p50": metrics.percentile([r.search_ms for r in runs], 50),
+        "search_ms_p95": metrics.percentile([r.search_ms for r in runs], 95),
+    }
+    for k in REPORT_KS:
+        figures[f"recall@{k}"] = figures["recall_at_k"][k - 1] if answerable else None
+    return figures
+
+
+def evaluate_themes(library, passages: Sequence[LabelledPassage]) -> dict | None:
+    """Micro, macro and per-theme F1 of ``library.tagger`` on the passages; None without a tagger."""
+    try:
+        tagger = library.tagger
+    except (AttributeError, ImportError):
+        return None
+    if not passages:
+        return None
+    predicted = tagger.tag([p.quote for p in passages])
+    labels = _taxonomy(library.settings.corpus_dir / "themes.toml")
+    labels = list(dict.fromkeys([*labels, *(t for p in passages for t in p.themes)]))
+    scores = metrics.label_scores([p.themes for p in passages], predicted, labels)
+    return {"micro": asdict(scores.micro), "macro": asdict(scores.macro),
+            "per_theme": {label: asdict(prf) for label, prf in scores.per_label.items()}}
+
+
+def _taxonomy(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        return [theme["id"] for theme in tomllib.load(handle).get("theme", [])]
+
+
+def _source_text(sentence, retrieved) -> str:
+    """The retrieved chunk a summary sentence was taken from (same document, contains it)."""
+    doc_ids = {c.doc_id for c in sentence.citations}
+    target = normalise(sentence.text)
+    for chunk in retrieved:
+        if chunk.doc_id in doc_ids and target in normalise(chunk.text):
+            return chunk.text
+    return ""
+
+
+def _say(progress: Callable[[str], None] | None, message: str) -> None:
+    if progress:
+        progress(message)
+
+
+def stderr_progress(message: str) -> None:
+    print(f"[eval] {message}", file=sys.stderr, flush=True)
+
+
+def run_command(library, gold: Path, passages: Path, out_dir: Path, report: Path | None,
+                as_json: bool, systems: Sequence[str] = SYSTEMS) -> int:
+    """`rapportwijzer eval`: run, print the table (or JSON), write the report, plots and JSON."""
+    import json
+
+    from eval import report as reporting
+    from eval.gold import GoldError, load_passages, load_questions
+
+    unknown = sorted(set(systems) - set(SYSTEMS))
+    if unknown or not systems:
+        print(f"Fout / error: unknown systems {unknown}; choose from {', '.join(SYSTEMS)}",
+              file=sys.stderr)
+        return 2
+    try:
+        questions, labelled = load_questions(gold), load_passages(passages)
+    except GoldError as error:
+        print(f"Fout / error: {error}", file=sys.stderr)
+        return 2
+    try:
+        result = run_eval(library, questions, labelled, out_dir / "naive-index", systems,
+                          progress=stderr_progress)
+    except RuntimeError as error:
+        print(f"Fout / error: {error}", file=sys.stderr)
+        return 1
+    result.meta.update(gold=str(gold), passages_file=str(passages))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plots = reporting.write_plots(result, out_dir)
+    reporting.write_markdown(result, out_dir / "report.md", plots)
+    if report is not None:
+        reporting.write_markdown(result, report, plots)
+    (out_dir / "results.json").write_text(
+        json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(reporting.format_table(result))
+        print(f"\nreport: {report or out_dir / 'report.md'}; plots: "
+              f"{', '.join(str(p) for p in plots)}")
+    return 0
