@@ -30,6 +30,10 @@ eval: $(STAMP)
 	$(BIN)/rapportwijzer ingest corpus/
 	$(BIN)/rapportwijzer eval
 
+# Throughput, latency at 1k/10k/100k chunks, disk and memory: a table and bench/results.json.
+bench: $(STAMP)
+	$(BIN)/rapportwijzer bench
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
                           help="te vergelijken systemen, kommagescheiden")
     evaluate.set_defaults(handler=_eval)
 
+    bench = commands.add_parser("bench", help="snelheid en geheugen meten / run the benchmarks")
+    bench.add_argument("sizes", nargs="*", type=int, help="indexgroottes in chunks "
+                       "(standaard 1000 10000 100000)")
+    bench.set_defaults(handler=_bench)
+
     serve = commands.add_parser("serve", help="de webapp starten / start the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
@@ -132,6 +137,14 @@ def _eval(args: argparse.Namespace) -> int:
     return run_command(_library(), args.gold or DEFAULT_QUESTIONS, args.passages or DEFAULT_PASSAGES,
                        args.out, args.report or GOLD_DIR.parent / "report.md", args.json,
                        tuple(name.strip() for name in args.systems.split(",") if name.strip()))
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from bench.run import SIZES
+    from bench.run import main as run_benchmarks
+
+    run_benchmarks(sizes=tuple(args.sizes) or SIZES)
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

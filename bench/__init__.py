@@ -1,0 +1,1 @@
+"""Benchmarks: ingest and embedding throughput, latency, index size and memory at scale."""
