@@ -49,14 +49,14 @@ def _read_pdf(path: Path, password: str | None) -> RawDocument:
     try:
         reader = PdfReader(path)
         _unlock(reader, path, password)
-        texts, unreadable = [], []
-        for number, page in enumerate(reader.pages, start=1):
+        texts, unreadable = [], False
+        for page in reader.pages:
             try:
                 texts.append(page.extract_text() or "")
             except _PDF_ERRORS:
                 texts.append("")
-                unreadable.append(number)
-        pages = extract_page_texts(reader.pages, texts) if not unreadable else texts
+                unreadable = True
+        pages = texts if unreadable else _with_tables(reader, texts)
         info = {
             key.lstrip("/").lower(): str(value)
             for key, value in (reader.metadata or {}).items()
@@ -78,12 +78,23 @@ def _read_pdf(path: Path, password: str | None) -> RawDocument:
             "de PDF bevat geen tekstlaag (gescand beeld); OCR is nodig",
             "the PDF has no text layer (scanned image); OCR is needed",
         )
+    # A page that raised, or whose content stream is damaged or only an image, has no text.
+    empty = [number for number, text in enumerate(pages, start=1) if not text.strip()]
     warnings = ()
-    if unreadable:
-        listed = ", ".join(map(str, unreadable))
-        warnings = (f"pagina's {listed} onleesbaar en overgeslagen / pages {listed} unreadable, "
-                    "skipped",)
+    if empty:
+        listed = ", ".join(map(str, empty))
+        warnings = (f"pagina {listed} zonder leesbare tekst (beschadigd of beeld; OCR nodig), "
+                    f"de rest is bewaard / page {listed} has no readable text (damaged or an "
+                    "image; OCR needed), the rest was kept",)
     return RawDocument(pages, info, warnings)
+
+
+def _with_tables(reader: PdfReader, texts: list[str]) -> list[str]:
+    """Tables rebuilt cell by cell; pypdf's plain page texts if the layout cannot be read."""
+    try:
+        return extract_page_texts(reader.pages, texts)
+    except _PDF_ERRORS:
+        return texts
 
 
 def _unlock(reader: PdfReader, path: Path, password: str | None) -> None:
