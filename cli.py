@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="rapporten indexeren / index report files")
     ingest.add_argument("paths", nargs="*", type=Path, help="bestanden of mappen (standaard corpus/)")
+    ingest.add_argument("--prune", action="store_true",
+                        help="rapporten verwijderen waarvan het bestand weg is / remove documents "
+                             "whose file is gone")
     ingest.set_defaults(handler=_ingest)
 
     ask = commands.add_parser("ask", help="een vraag stellen / ask a question")
@@ -93,12 +96,16 @@ def _ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(path.name[:40])
             bar.update(1)
 
-        rows = library.ingest(paths, progress)
-    _print_table(["bestand", "pagina's", "chunks", "status"],
-                 [[r.file, str(r.pages), str(r.chunks), r.state] for r in rows])
+        rows = library.ingest(paths, progress, prune=args.prune)
+    _print_table(["bestand", "pagina's", "chunks", "status", "opmerking"],
+                 [[r.file, str(r.pages), str(r.chunks), r.state,
+                   "" if r.state == FAILED else r.message] for r in rows])
     failed = [row for row in rows if row.state == FAILED]
     for row in failed:
         print(f"Fout / error: {row.message}", file=sys.stderr)
+    if failed:
+        print(f"{len(failed)} van {len(rows)} bestanden mislukt; de andere zijn bijgewerkt / "
+              f"{len(failed)} of {len(rows)} files failed; the others were indexed", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -124,10 +131,18 @@ def _docs(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([info.__dict__ for info in infos], ensure_ascii=False, indent=2))
         return 0
-    _print_table(["bestand", "uitgever", "titel", "datum", "pagina's", "chunks"],
-                 [[i.file, i.publisher, i.title, i.date, str(i.pages), str(i.chunks)]
-                  for i in infos])
+    files = {info.doc_id: info.file for info in infos}
+    _print_table(["bestand", "uitgever", "titel", "datum", "pagina's", "chunks", "status"],
+                 [[i.file, i.publisher, i.title, i.date, str(i.pages), str(i.chunks),
+                   _document_state(i, files)] for i in infos])
     return 0
+
+
+def _document_state(info, files: dict[str, str]) -> str:
+    """What ``docs`` says of a document: indexed, a duplicate of another, its language."""
+    state = (f"duplicaat van {files.get(info.duplicate_of, info.duplicate_of)}"
+             if info.duplicate_of else "geïndexeerd")
+    return state if info.language in ("nl", "") else f"{state}, taal: {info.language}"
 
 
 def _eval(args: argparse.Namespace) -> int:

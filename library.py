@@ -35,11 +35,13 @@ class Library:
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.embedder, self.settings.cache_dir)
 
-    def ingest(self, paths: Sequence[Path],
-               progress: Callable[[Path], None] | None = None) -> list[IngestRow]:
-        """Index new and changed report files; returns one row per file."""
+    def ingest(self, paths: Sequence[Path], progress: Callable[[Path], None] | None = None,
+               prune: bool = False) -> list[IngestRow]:
+        """Index new and changed report files; returns one row per file. With ``prune``, also
+        remove documents whose file is no longer among ``paths``."""
         rows = ingest_files(collect_files(paths), self.store, self.embedder,
-                            self.settings.manifest_path, self.settings.max_file_mb, progress)
+                            self.settings.manifest_path, self.settings.max_file_mb, progress,
+                            prune=prune)
         self.retriever.refresh()
         return rows
 
