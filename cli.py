@@ -39,13 +39,33 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--prune", action="store_true",
                         help="rapporten verwijderen waarvan het bestand weg is / remove documents "
                              "whose file is gone")
+    ingest.add_argument("--retag", action="store_true",
+                        help="alleen thema's opnieuw toekennen, zonder opnieuw te embedden / "
+                             "re-tag stored chunks and sentences")
     ingest.set_defaults(handler=_ingest)
+
+    tag = commands.add_parser("tag", help="thema's van een tekst tonen / tag a text with themes")
+    tag.add_argument("text")
+    tag.add_argument("--json", action="store_true", help="machineleesbare uitvoer")
+    tag.set_defaults(handler=_tag)
+
+    themes = commands.add_parser("themes", help="themaprofiel per rapport en heatmap / theme "
+                                 "profile per report; --calibrate kalibreert de tagger")
+    themes.add_argument("--out", type=Path, default=Path("data/themes_heatmap.png"),
+                        help="PNG-bestand of map voor de heatmap")
+    themes.add_argument("--calibrate", action="store_true",
+                        help="drempels kiezen op gelabelde passages / calibrate the tagger")
+    themes.add_argument("--passages", type=Path, default=Path("eval/gold/passages.jsonl"),
+                        help="gelabelde passages (JSONL: quote, themes)")
+    themes.add_argument("--json", action="store_true")
+    themes.set_defaults(handler=_themes)
 
     ask = commands.add_parser("ask", help="een vraag stellen / ask a question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="machineleesbare uitvoer")
     ask.add_argument("--publisher", action="append", default=[], help="alleen deze uitgever")
     ask.add_argument("--year", help="jaar of bereik, bijv. 2021 of 2020-2022")
+    ask.add_argument("--theme", action="append", default=[], help="alleen dit thema (id)")
     ask.add_argument("--words", type=int, default=150, help="woordbudget van het antwoord")
     ask.set_defaults(handler=_ask)
 
@@ -89,6 +109,12 @@ def _ingest(args: argparse.Namespace) -> int:
     from index.indexer import FAILED, collect_files
 
     library = _library()
+    if args.retag:
+        result = library.retag()
+        print(f"Thema's opnieuw toegekend: {result.chunks} chunks ({result.changed_chunks} gewijzigd), "
+              f"{result.sentences} zinnen ({result.changed_sentences} gewijzigd) in "
+              f"{result.seconds:.1f} s")
+        return 0
     paths = args.paths or [library.settings.corpus_dir]
     files = collect_files(paths)
     with tqdm(total=len(files), desc="Indexeren", unit="bestand", file=sys.stderr) as bar:
@@ -117,7 +143,8 @@ def _ask(args: argparse.Namespace) -> int:
     if args.year:
         first, _, last = args.year.partition("-")
         year_from, year_to = int(first), int(last or first)
-    filters = Filters(publishers=tuple(args.publisher), year_from=year_from, year_to=year_to)
+    filters = Filters(publishers=tuple(args.publisher), year_from=year_from, year_to=year_to,
+                      themes=tuple(args.theme))
     summary = _library().ask(args.question, filters=filters, word_budget=args.words)
     if args.json:
         print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
@@ -159,6 +186,65 @@ def _bench(args: argparse.Namespace) -> int:
     from bench.run import main as run_benchmarks
 
     run_benchmarks(sizes=tuple(args.sizes) or SIZES)
+    return 0
+
+
+def _tag(args: argparse.Namespace) -> int:
+    tagger = _library().tagger
+    scores = tagger.scores([args.text])[0]
+    tags = tagger.tags_from_scores([[scores[t] for t in tagger.ids]])[0]
+    matches = tagger.keyword_matches(args.text)
+    rows = [{"id": t, "label": tagger.label(t), "score": round(scores[t], 4),
+             "threshold": round(tagger.params.threshold(t), 4), "keywords": matches.get(t, [])}
+            for t in tags]
+    if args.json:
+        print(json.dumps({"text": args.text, "themes": rows,
+                          "scores": {t: round(v, 4) for t, v in scores.items()}},
+                         ensure_ascii=False, indent=2))
+    elif not rows:
+        print("Geen thema's.")
+    else:
+        _print_table(["thema", "label", "score", "drempel", "trefwoorden"],
+                     [[r["id"], r["label"], f"{r['score']:.3f}", f"{r['threshold']:.3f}",
+                       ", ".join(r["keywords"])] for r in rows])
+    return 0
+
+
+def _themes(args: argparse.Namespace) -> int:
+    from index.theme_calibration import calibrate, load_passages
+    from index.theme_index import write_heatmap
+    from index.themes import calibration_path
+
+    library = _library()
+    if args.calibrate:
+        result = calibrate(library.tagger, load_passages(args.passages))
+        path = calibration_path(library.settings.taxonomy_path)
+        path.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n",
+                        encoding="utf-8")
+        held = result.heldout
+        print(f"Gekalibreerd op {result.calibration_size} passages; getoetst op {held['passages']} "
+              f"andere: micro-F1 {held['micro_f1']:.3f}, macro-F1 {held['macro_f1']:.3f}, "
+              f"zonder thema goed {held['no_theme_correct']}")
+        _print_table(["thema", "precisie", "recall", "F1", "n", "drempel"],
+                     [[t, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}",
+                       str(m["support"]), f"{result.params.threshold(t):.4f}"]
+                      for t, m in held["per_theme"].items()])
+        print(f"Geschreven: {path}. Pas toe op de index met: rapportwijzer ingest --retag")
+        return 0
+    profiles = library.theme_profiles()
+    labels = {t.id: t.label for t in library.tagger.themes}
+    out = args.out / "themes_heatmap.png" if args.out.suffix.lower() != ".png" else args.out
+    write_heatmap(profiles, labels, out)
+    if args.json:
+        print(json.dumps({"heatmap": str(out), "profiles": [
+            {"doc_id": p.doc_id, "file": p.file, "title": p.title, "chunks": p.chunks,
+             "shares": {t: round(v, 4) for t, v in p.shares.items()}} for p in profiles]},
+            ensure_ascii=False, indent=2))
+        return 0
+    ids = [t for t in labels if any(p.shares[t] for p in profiles)]
+    _print_table(["bestand", "chunks", *ids],
+                 [[p.file, str(p.chunks), *(f"{p.shares[t]:.0%}" for t in ids)] for p in profiles])
+    print(f"Heatmap: {out}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from index.embedders import Embedder, make_embedder
 from index.indexer import IngestRow, collect_files, ingest_files
 from index.search import Filters, Retriever, SearchResult
 from index.store import Store, connect
+from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
+from index.themes import ThemeTagger, theme_counts
 from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, answer_question
 
 
@@ -35,15 +38,30 @@ class Library:
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.embedder, self.settings.cache_dir)
 
+    @cached_property
+    def tagger(self) -> ThemeTagger:
+        """The theme tagger for ``settings.taxonomy_path`` with its calibration, if any."""
+        return ThemeTagger.from_files(self.settings.taxonomy_path, self.embedder)
+
     def ingest(self, paths: Sequence[Path], progress: Callable[[Path], None] | None = None,
                prune: bool = False) -> list[IngestRow]:
         """Index new and changed report files; returns one row per file. With ``prune``, also
         remove documents whose file is no longer among ``paths``."""
         rows = ingest_files(collect_files(paths), self.store, self.embedder,
                             self.settings.manifest_path, self.settings.max_file_mb, progress,
-                            prune=prune)
+                            tagger=self.tagger, prune=prune)
         self.retriever.refresh()
         return rows
+
+    def retag(self) -> RetagResult:
+        """Re-tag every stored chunk and sentence with the current taxonomy; no re-embedding."""
+        result = retag_store(self.store, self.tagger)
+        self.__dict__.pop("retriever", None)  # its filter metadata predates the new tags
+        return result
+
+    def theme_profiles(self) -> list[ThemeProfile]:
+        """Per report, the share of its chunks carrying each theme."""
+        return theme_profiles(self.store, self.tagger.ids)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.document_infos()
@@ -68,6 +86,7 @@ class Library:
         evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
                             result.terms_in_top)
         summary = answer_question(question, evidence, candidates, documents, word_budget)
+        summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
         finished = time.perf_counter()
         summary.timings_ms.update(result.timings_ms)
         summary.timings_ms["summarise_ms"] = (finished - fetched) * 1000

@@ -117,6 +117,15 @@ class SummarySentence:
 
 
 @dataclass(frozen=True)
+class ThemeCount:
+    """A theme of an answer and how many of its sentences carry it."""
+
+    id: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Summary:
     """A cited extractive answer; ``answered`` is False when the reports do not cover it."""
 
@@ -127,3 +136,4 @@ class Summary:
     reason: str = ""
     retrieved: tuple[RetrievedChunk, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    themes: tuple[ThemeCount, ...] = ()

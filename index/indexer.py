@@ -9,6 +9,8 @@ from pathlib import Path
 from core.models import Chunk, DocumentInfo
 from index.embedders import Embedder
 from index.store import Store
+from index.theme_index import tag_chunks
+from index.themes import ThemeTagger
 from ingest.document import file_sha256, parse_document
 from ingest.duplicates import Candidate, duplicate_of
 from ingest.errors import IngestError
@@ -48,7 +50,7 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
 def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
                  manifest_path: Path | None = None, max_file_mb: float = 50.0,
                  progress: Callable[[Path], None] | None = None,
-                 prune: bool = False) -> list[IngestRow]:
+                 tagger: ThemeTagger | None = None, prune: bool = False) -> list[IngestRow]:
     """Index every file that is new or changed; a file that fails is reported and skipped.
 
     With ``prune``, documents whose file is not among ``files`` any more are removed. Every
@@ -62,7 +64,7 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
         if progress:
             progress(path)
         rows.append(_ingest_one(path, store, embedder, manifest.get(path.name, {}),
-                                committed, max_file_mb))
+                                committed, max_file_mb, tagger))
         if rows[-1].state in (NEW, UPDATED):
             committed = {info.file: info for info in store.document_infos()}
     if prune:
@@ -92,7 +94,8 @@ def passage_text(chunk: Chunk) -> str:
 
 
 def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: dict,
-                committed: dict[str, DocumentInfo], max_file_mb: float) -> IngestRow:
+                committed: dict[str, DocumentInfo], max_file_mb: float,
+                tagger: ThemeTagger | None = None) -> IngestRow:
     previous = committed.get(path.name)
     try:
         if not path.exists():
@@ -115,6 +118,9 @@ def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: di
     chunks = parsed.chunks
     chunk_vectors = embedder.embed_passages([passage_text(c) for c in chunks])
     sentence_vectors = embedder.embed_passages([s.text for c in chunks for s in c.sentences])
+    if tagger is not None:  # themes from the vectors just computed: no extra embedding
+        chunks = tag_chunks(tagger, chunks, [passage_text(c) for c in chunks], chunk_vectors,
+                            sentence_vectors)
     if previous is not None:
         store.remove_document(previous.doc_id)
     store.write_document(parsed.document, chunks, chunk_vectors, sentence_vectors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
@@ -214,6 +214,32 @@ class Store:
                 collection.delete(ids=orphans[start:start + _WRITE_BATCH])
             removed += len(orphans)
         return removed
+
+    # -- themes ------------------------------------------------------------------------------
+
+    def tagging_batches(self, name: str) -> Iterator[tuple[list[str], list[str], list[dict],
+                                                           np.ndarray]]:
+        """Every record of ``chunks`` or ``sentences`` as batches of (ids, texts, metadatas,
+        vectors): what re-tagging needs, the stored vectors included."""
+        collection = self._collections[name]
+        ids = collection.get(include=[])["ids"]
+        for start in range(0, len(ids), _WRITE_BATCH):
+            got = collection.get(ids=ids[start:start + _WRITE_BATCH],
+                                 include=["documents", "metadatas", "embeddings"])
+            yield (list(got["ids"]), list(got["documents"]), list(got["metadatas"]),
+                   np.asarray(got["embeddings"], dtype=np.float32))
+
+    def update_themes(self, name: str, themes: dict[str, Sequence[str]]) -> None:
+        """Set the ``themes`` of stored chunks or sentences; texts and vectors stay untouched.
+
+        chromadb 1.5 merges the given metadata into the stored one, and refuses empty lists:
+        ``None`` removes the key, which is how a record loses all its themes."""
+        collection = self._collections[name]
+        ids = list(themes)
+        for start in range(0, len(ids), _WRITE_BATCH):
+            batch = ids[start:start + _WRITE_BATCH]
+            collection.update(ids=batch,
+                              metadatas=[{"themes": list(themes[i]) or None} for i in batch])
 
     # -- reads for retrieval -----------------------------------------------------------------
 

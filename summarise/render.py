@@ -40,6 +40,8 @@ def to_markdown(summary: Summary) -> str:
     for sentence in summary.sentences:
         marks = "".join(f"[{source_number(summary, c)}]" for c in sentence.citations)
         lines.append(f"- {sentence.text} {marks}")
+    if summary.themes:
+        lines += ["", "Thema's: " + ", ".join(f"{t.label} ({t.count})" for t in summary.themes)]
     lines += ["", "Bronnen:"]
     lines += [f"[{n}] {format_source(source)}" for n, source in enumerate(summary.sources, 1)]
     return "\n".join(lines)
@@ -57,6 +59,7 @@ def to_json(summary: Summary) -> dict[str, Any]:
             for s in summary.sentences
         ],
         "sources": [{"n": n, **_citation_json(c)} for n, c in enumerate(summary.sources, 1)],
+        "themes": [{"id": t.id, "label": t.label, "count": t.count} for t in summary.themes],
         "retrieved": [
             {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "file": c.file,
              "page_start": c.page_start, "page_end": c.page_end, "score": round(c.score, 6),

@@ -72,7 +72,12 @@ def test_cli_ask_json_has_the_stable_shape(cli_env):
     )
     payload = json.loads(result.stdout)
     assert set(payload) == {"question", "answered", "summary", "sentences", "sources",
-                            "retrieved", "timings_ms"}
+                            "retrieved", "timings_ms", "themes"}
+    counted = {}
+    for sentence in payload["sentences"]:
+        for theme in sentence["themes"]:
+            counted[theme] = counted.get(theme, 0) + 1
+    assert {t["id"]: t["count"] for t in payload["themes"]} == counted
     assert payload["answered"] is True
     assert len(payload["retrieved"]) == 10
     corpus_files = {path.name for path in CORPUS.iterdir()}

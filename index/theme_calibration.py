@@ -1,0 +1,175 @@
+"""Calibrate the theme tagger on labelled passages: split, choose thresholds, report held-out F1.
+
+The labelled passages (eval/gold/passages.jsonl) are split once, deterministically and stratified
+by theme (about 60/40). The keyword weight and one threshold per theme are chosen on the first
+part only; the F1 figures written beside them are measured on the second part, so they are honest.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from index.themes import TaggerParams, ThemeTagger, combine
+
+SEED = 6
+CALIBRATION_SHARE = 0.6
+KEYWORD_WEIGHTS = tuple(round(w, 3) for w in np.arange(0.0, 0.1001, 0.005))
+# A theme's own best threshold is pulled towards the shared one as if SHRINK extra positives had
+# voted for it: with 4-10 positives per theme, a threshold of its own alone overfits.
+SHRINK = 2.0
+NONE = "__none__"
+
+
+@dataclass(frozen=True)
+class LabelledPassage:
+    text: str
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    params: TaggerParams
+    calibration_size: int
+    heldout: dict  # micro/macro F1 and per-theme precision, recall, F1, support
+
+    def to_json(self) -> dict:
+        return {
+            "embedder": self.params.embedder,
+            "date": date.today().isoformat(),
+            "keyword_weight": self.params.keyword_weight,
+            "default_threshold": round(self.params.default_threshold, 5),
+            "thresholds": {k: round(v, 5) for k, v in self.params.thresholds.items()},
+            "split": {"seed": SEED, "share": CALIBRATION_SHARE,
+                      "calibration": self.calibration_size,
+                      "heldout": self.heldout["passages"]},
+            "heldout": self.heldout,
+        }
+
+
+def load_passages(path: Path | str) -> list[LabelledPassage]:
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [LabelledPassage(row["quote"], tuple(row.get("themes") or ())) for row in rows]
+
+
+def calibrate(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> Calibration:
+    """Choose parameters on the calibration part, measure them on the held-out part."""
+    ids = tagger.ids
+    gold = np.array([[t in p.themes for t in ids] for p in passages], dtype=bool)
+    texts = [p.text for p in passages]
+    similarity = tagger.similarity(tagger.embedder.embed_passages(texts))
+    hits = tagger.keyword_hits(texts)
+    cal, held = split(passages, ids)
+    best: tuple[tuple[float, float], TaggerParams] | None = None
+    for weight in KEYWORD_WEIGHTS:
+        scores = combine(similarity[cal], hits[cal], weight)
+        params = _thresholds(scores, gold[cal], ids, weight, tagger.embedder.name)
+        predicted = _predict(scores, params, ids)
+        quality = (micro_f1(predicted, gold[cal]), macro_f1(predicted, gold[cal]))
+        if best is None or quality > best[0]:
+            best = (quality, params)
+    assert best is not None
+    params = best[1]
+    predicted = _predict(combine(similarity[held], hits[held], params.keyword_weight), params, ids)
+    return Calibration(params, len(cal), report(predicted, gold[held], ids))
+
+
+def split(passages: Sequence[LabelledPassage], ids: Sequence[str],
+          share: float = CALIBRATION_SHARE, seed: int = SEED) -> tuple[list[int], list[int]]:
+    """Deterministic stratified split (iterative stratification): each theme, and the passages
+    without a theme, lands about ``share`` in the calibration part. Returns sorted indices."""
+    labels = [tuple(p.themes) or (NONE,) for p in passages]
+    counts: dict[str, int] = {}
+    for row in labels:
+        for label in row:
+            counts[label] = counts.get(label, 0) + 1
+    wanted = [{label: share * n for label, n in counts.items()},
+              {label: (1 - share) * n for label, n in counts.items()}]
+    room = [share * len(passages), (1 - share) * len(passages)]
+    order = list(range(len(passages)))
+    random.Random(seed).shuffle(order)
+    order.sort(key=lambda i: min(counts[label] for label in labels[i]))
+    parts: tuple[list[int], list[int]] = ([], [])
+    for i in order:
+        rarest = min(labels[i], key=lambda label: counts[label])
+        need = [wanted[s][rarest] for s in (0, 1)]
+        side = 0 if (need[0], room[0]) >= (need[1], room[1]) else 1
+        parts[side].append(i)
+        room[side] -= 1
+        for label in labels[i]:
+            wanted[side][label] -= 1
+    return sorted(parts[0]), sorted(parts[1])
+
+
+def report(predicted: np.ndarray, gold: np.ndarray, ids: Sequence[str]) -> dict:
+    per_theme = {}
+    for j, theme_id in enumerate(ids):
+        tp = int((predicted[:, j] & gold[:, j]).sum())
+        fp = int((predicted[:, j] & ~gold[:, j]).sum())
+        fn = int((~predicted[:, j] & gold[:, j]).sum())
+        per_theme[theme_id] = {
+            "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+            "f1": round(_f1(tp, fp, fn), 3), "support": tp + fn,
+        }
+    empty = ~gold.any(axis=1)
+    return {"passages": int(len(gold)), "micro_f1": round(micro_f1(predicted, gold), 3),
+            "macro_f1": round(macro_f1(predicted, gold), 3),
+            "no_theme_correct": f"{int((~predicted[empty].any(axis=1)).sum())}/{int(empty.sum())}",
+            "per_theme": per_theme}
+
+
+def micro_f1(predicted: np.ndarray, gold: np.ndarray) -> float:
+    tp = int((predicted & gold).sum())
+    return _f1(tp, int((predicted & ~gold).sum()), int((~predicted & gold).sum()))
+
+
+def macro_f1(predicted: np.ndarray, gold: np.ndarray) -> float:
+    """Mean F1 over the themes that occur in ``gold`` (a theme without passages has no F1)."""
+    present = [j for j in range(gold.shape[1]) if gold[:, j].any()]
+    return float(np.mean([micro_f1(predicted[:, [j]], gold[:, [j]]) for j in present])) if present else 0.0
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
+def _thresholds(scores: np.ndarray, gold: np.ndarray, ids: Sequence[str], weight: float,
+                embedder: str) -> TaggerParams:
+    shared = _best_threshold(scores.ravel(), gold.ravel())
+    thresholds = {}
+    for j, theme_id in enumerate(ids):
+        positives = int(gold[:, j].sum())
+        if positives == 0:
+            continue
+        own = _best_threshold(scores[:, j], gold[:, j])
+        thresholds[theme_id] = float((positives * own + SHRINK * shared) / (positives + SHRINK))
+    return TaggerParams(keyword_weight=float(weight), default_threshold=float(shared),
+                        thresholds=thresholds, embedder=embedder)
+
+
+def _best_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
+    """The threshold with the best F1; of a run of equally good ones, its middle."""
+    values = np.unique(scores)
+    cuts = np.concatenate([[values[0] - 1e-3], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-3]])
+    f1s = []
+    for cut in cuts:
+        predicted = scores >= cut
+        tp = int((predicted & gold).sum())
+        f1s.append(_f1(tp, int((predicted & ~gold).sum()), int((~predicted & gold).sum())))
+    f1s_arr = np.array(f1s)
+    best = np.flatnonzero(f1s_arr >= f1s_arr.max() - 1e-12)
+    run = best[: int(np.argmax(np.diff(np.append(best, best[-1] + 2)) > 1)) + 1]
+    return float((cuts[run[0]] + cuts[run[-1]]) / 2)
+
+
+def _predict(scores: np.ndarray, params: TaggerParams, ids: Sequence[str]) -> np.ndarray:
+    thresholds = np.array([params.threshold(theme_id) for theme_id in ids])
+    return scores >= thresholds[None, :]

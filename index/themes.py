@@ -1,0 +1,241 @@
+"""The theme taxonomy (corpus/themes.toml) and the tagger: stemmed keywords plus embedded prototypes.
+
+A theme's score for a text is ``centred prototype similarity + keyword_weight * keyword evidence``;
+the text carries the theme when the score reaches the theme's calibrated threshold
+(``index/theme_calibration.py`` chooses them and writes ``corpus/themes.calibration.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+import Stemmer
+
+from core.models import SummarySentence, ThemeCount
+from index.embedders import Embedder
+
+# Keyword stems shorter than this only match whole words; longer ones also match word prefixes
+# (schuld -> schuldhulpverlening) and, from SUFFIX_MIN on, compound heads (probleemschulden).
+PREFIX_MIN, SUFFIX_MIN = 4, 5
+# Without a calibration for this embedder, one keyword hit decides (1 - e^-1 = 0.63 >= 0.5) and the
+# prototype similarity (centred, a few hundredths) only breaks near-ties.
+DEFAULT_KEYWORD_WEIGHT, DEFAULT_THRESHOLD = 1.0, 0.5
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    description: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TaggerParams:
+    """How scores become tags; ``thresholds`` missing a theme use ``default_threshold``."""
+
+    keyword_weight: float = DEFAULT_KEYWORD_WEIGHT
+    default_threshold: float = DEFAULT_THRESHOLD
+    thresholds: dict[str, float] = field(default_factory=dict)
+    embedder: str = ""
+    notice: str = ""
+
+    def threshold(self, theme_id: str) -> float:
+        return self.thresholds.get(theme_id, self.default_threshold)
+
+
+def load_taxonomy(path: Path | str) -> list[Theme]:
+    """The themes of a themes.toml, in file order; ids must be unique."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    themes = [Theme(id=str(t["id"]), label=str(t["label"]), description=str(t.get("description", "")),
+                    keywords=tuple(str(k) for k in t.get("keywords", ())))
+              for t in data.get("theme", [])]
+    ids = [theme.id for theme in themes]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"dubbele thema-id's in {path} / duplicate theme ids in {path}")
+    return themes
+
+
+def calibration_path(taxonomy_path: Path | str) -> Path:
+    """corpus/themes.toml -> corpus/themes.calibration.json."""
+    path = Path(taxonomy_path)
+    return path.with_name(f"{path.stem}.calibration.json")
+
+
+def load_params(path: Path | str, embedder_name: str) -> TaggerParams:
+    """The calibrated parameters, or the defaults with a notice when absent or for another embedder."""
+    path = Path(path)
+    if not path.exists():
+        return TaggerParams(notice=f"geen kalibratie ({path.name}); standaardwaarden gebruikt / "
+                                   "no calibration, using defaults")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("embedder") != embedder_name:
+        return TaggerParams(notice=(
+            f"de thema-kalibratie is gemaakt met {data.get('embedder')!r}, niet met {embedder_name!r}: "
+            "kalibreer opnieuw (rapportwijzer themes --calibrate); tot dan beslissen de trefwoorden / "
+            "theme calibration was made for another embedder: recalibrate; keywords decide until then"))
+    return TaggerParams(keyword_weight=float(data["keyword_weight"]),
+                        default_threshold=float(data["default_threshold"]),
+                        thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
+                        embedder=embedder_name)
+
+
+class ThemeTagger:
+    """Tags texts with theme ids, best first; zero themes when no score reaches its threshold."""
+
+    def __init__(self, themes: Sequence[Theme], embedder: Embedder,
+                 params: TaggerParams | None = None) -> None:
+        self.themes = list(themes)
+        self.embedder = embedder
+        self.params = params or TaggerParams()
+        self._keywords = KeywordMatcher(self.themes)
+
+    @classmethod
+    def from_files(cls, taxonomy_path: Path | str, embedder: Embedder,
+                   warn: bool = True) -> ThemeTagger:
+        params = load_params(calibration_path(taxonomy_path), embedder.name)
+        if params.notice and warn:
+            print(f"Let op / note: {params.notice}", file=sys.stderr)
+        return cls(load_taxonomy(taxonomy_path), embedder, params)
+
+    @property
+    def ids(self) -> list[str]:
+        return [theme.id for theme in self.themes]
+
+    def label(self, theme_id: str) -> str:
+        return next((t.label for t in self.themes if t.id == theme_id), theme_id)
+
+    @cached_property
+    def prototypes(self) -> np.ndarray:
+        """One unit vector per theme: the mean of three passage views of its taxonomy entry.
+
+        The embedder's own cache keeps these, so building a tagger costs no re-embedding."""
+        views = [[f"{t.label}. {t.description}" for t in self.themes],
+                 [", ".join(t.keywords) or t.label for t in self.themes],
+                 [f"{t.label}: {t.description} Trefwoorden: {', '.join(t.keywords)}"
+                  for t in self.themes]]
+        if not self.themes:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        total = sum(self.embedder.embed_passages(view) for view in views)
+        return (total / np.linalg.norm(total, axis=1, keepdims=True)).astype(np.float32)
+
+    def tag(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        return self.tag_vectors(texts, self.embedder.embed_passages(list(texts)))
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        matrix = self.score_matrix(texts, self.embedder.embed_passages(list(texts)))
+        return [dict(zip(self.ids, map(float, row))) for row in matrix]
+
+    def tag_vectors(self, texts: Sequence[str], vectors: np.ndarray) -> list[tuple[str, ...]]:
+        """Tags from passage vectors already computed (at ingest or in the store)."""
+        return self.tags_from_scores(self.score_matrix(texts, vectors))
+
+    def score_matrix(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """Scores, shape (len(texts), len(themes))."""
+        return combine(self.similarity(vectors), self.keyword_hits(texts), self.params.keyword_weight)
+
+    def similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """Prototype cosine minus the text's mean cosine over all themes (removes a text's
+        general closeness to the whole domain, which dominates raw e5 cosines)."""
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.embedder.dim)
+        if not self.themes or not len(vectors):
+            return np.zeros((len(vectors), len(self.themes)), dtype=np.float32)
+        cosines = vectors @ self.prototypes.T
+        return cosines - cosines.mean(axis=1, keepdims=True)
+
+    def keyword_hits(self, texts: Sequence[str]) -> np.ndarray:
+        """Distinct keyword stems of each theme found in each text, shape (texts, themes)."""
+        return np.array([self._keywords.hits(text) for text in texts],
+                        dtype=np.float32).reshape(len(texts), len(self.themes))
+
+    def tags_from_scores(self, matrix: np.ndarray) -> list[tuple[str, ...]]:
+        thresholds = np.array([self.params.threshold(i) for i in self.ids], dtype=np.float32)
+        tags = []
+        for row in np.asarray(matrix, dtype=np.float32).reshape(-1, len(self.ids)):
+            chosen = [j for j in np.argsort(-row, kind="stable") if row[j] >= thresholds[j]]
+            tags.append(tuple(self.ids[j] for j in chosen))
+        return tags
+
+    def keyword_matches(self, text: str) -> dict[str, list[str]]:
+        """Which words of ``text`` hit which theme's keywords: for explaining a tag."""
+        return {self.ids[j]: words for j, words in self._keywords.matches(text).items()}
+
+
+def combine(similarity: np.ndarray, hits: np.ndarray, keyword_weight: float) -> np.ndarray:
+    """Score = centred similarity + weight * (1 - e^-hits): the first hit counts most."""
+    return similarity + keyword_weight * (1.0 - np.exp(-hits))
+
+
+def tag_chunk_sentences(tagger: ThemeTagger, chunk_tags: Sequence[tuple[str, ...]],
+                        sentence_texts: Sequence[str], sentence_vectors: np.ndarray,
+                        sentence_chunk: Sequence[int]) -> list[tuple[str, ...]]:
+    """A sentence's themes: its own tags, plus its chunk's themes for which the sentence itself
+    holds a keyword (a short sentence often names the theme its chunk is about without enough
+    context for the prototype similarity)."""
+    scores = tagger.score_matrix(sentence_texts, sentence_vectors)
+    own = tagger.tags_from_scores(scores)
+    hits = tagger.keyword_hits(sentence_texts)
+    index = {theme_id: j for j, theme_id in enumerate(tagger.ids)}
+    tags = []
+    for i, chunk in enumerate(sentence_chunk):
+        inherited = {t for t in chunk_tags[chunk] if hits[i, index[t]] > 0} if chunk_tags else set()
+        chosen = set(own[i]) | inherited
+        tags.append(tuple(sorted(chosen, key=lambda t: -scores[i, index[t]])))
+    return tags
+
+
+def theme_counts(sentences: Sequence[SummarySentence], tagger: ThemeTagger) -> tuple[ThemeCount, ...]:
+    """An answer's themes: how many of its sentences carry each, most frequent first."""
+    counts = Counter(theme for sentence in sentences for theme in sentence.themes)
+    order = {theme_id: j for j, theme_id in enumerate(tagger.ids)}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))
+    return tuple(ThemeCount(theme, tagger.label(theme), n) for theme, n in ranked)
+
+
+class KeywordMatcher:
+    """Dutch keyword evidence: Snowball's classic Dutch (Porter) stems, matched as whole words,
+    word prefixes and compound heads. The newer 'dutch' (Kraaij-Pohlmann) stemmer strips
+    prefixes such as ge- (gemeenten -> meen), which makes prefix matching unsafe."""
+
+    def __init__(self, themes: Sequence[Theme]) -> None:
+        self._stemmer = Stemmer.Stemmer("dutch_porter")
+        self._n = len(themes)
+        self._keywords: list[tuple[int, str, str]] = []  # (theme index, keyword, stem)
+        for j, theme in enumerate(themes):
+            for keyword in dict.fromkeys(k.lower() for k in theme.keywords):
+                self._keywords.append((j, keyword, self._stemmer.stemWord(keyword)))
+        self._word_hits = lru_cache(maxsize=200_000)(self._match_word)
+
+    def hits(self, text: str) -> list[int]:
+        found: list[set[str]] = [set() for _ in range(self._n)]
+        for word in set(_WORD_RE.findall(text.lower())):
+            for j, stem in self._word_hits(word):
+                found[j].add(stem)
+        return [len(stems) for stems in found]
+
+    def matches(self, text: str) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for word in dict.fromkeys(_WORD_RE.findall(text.lower())):
+            for j, _ in self._word_hits(word):
+                out.setdefault(j, []).append(word)
+        return out
+
+    def _match_word(self, word: str) -> tuple[tuple[int, str], ...]:
+        stem = self._stemmer.stemWord(word)
+        found = []
+        for j, keyword, kstem in self._keywords:
+            if (word == keyword or stem == kstem
+                    or (len(kstem) >= PREFIX_MIN and word.startswith(kstem))
+                    or (len(kstem) >= SUFFIX_MIN and (word.endswith(kstem) or stem.endswith(kstem)))):
+                found.append((j, kstem))
+        return tuple(found)

@@ -1,0 +1,207 @@
+"""Themes: stemmed keyword evidence, zero themes, the filter, re-tagging without re-embedding, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.search import Filters
+from index.store import CHUNKS, SENTENCES
+from index.theme_calibration import calibrate, load_passages, split
+from index.themes import ThemeTagger, calibration_path, load_taxonomy
+from library import Library
+from tests.conftest import CORPUS, ROOT, make_settings
+
+THEMES = CORPUS / "themes.toml"
+PASSAGES = ROOT / "eval" / "gold" / "passages.jsonl"
+SMALL_REPORT = "gezondin-2020-impact-coronacrisis-pdfextract.txt"
+
+
+@pytest.fixture(scope="module")
+def tagger(embedder) -> ThemeTagger:
+    return ThemeTagger.from_files(THEMES, embedder)
+
+
+def test_taxonomy_has_the_pharos_themes():
+    themes = load_taxonomy(THEMES)
+    assert len(themes) == 14
+    assert all(t.label and t.description and t.keywords for t in themes)
+
+
+@pytest.mark.parametrize("word", ["schulden", "schuldhulpverlening", "schuldeisers",
+                                  "schuldsanering", "probleemschulden", "armoedebeleid"])
+def test_stemmed_keywords_and_compounds_count_for_debts(tagger, word):
+    hits = dict(zip(tagger.ids, tagger.keyword_hits([f"Het gaat hier om {word}."])[0]))
+    assert hits["schulden_armoede"] >= 1, hits
+    unrelated = dict(zip(tagger.ids, tagger.keyword_hits(["Het gaat hier om scholen."])[0]))
+    assert unrelated["schulden_armoede"] == 0
+
+
+def test_short_keyword_stems_do_not_match_inside_other_words(tagger):
+    # 'ggd' and 'wmo' are whole-word keywords; 'zorg' must not turn 'bezorgd' into care access
+    hits = dict(zip(tagger.ids, tagger.keyword_hits(["Zij waren bezorgd en bezorgden pakketten."])[0]))
+    assert hits["zorg_toegang"] == 0
+
+
+def test_debt_passages_are_tagged_with_debts(tagger):
+    texts = ["Steeds meer huishoudens kampen met schulden en melden zich bij de schuldhulpverlening.",
+             "Schuldeisers zetten mensen met geldzorgen onder druk; de voedselbank ziet meer aanvragen."]
+    for tags in tagger.tag(texts):
+        assert tags and tags[0] == "schulden_armoede", tags
+
+
+def test_a_passage_about_no_theme_gets_no_themes(tagger):
+    texts = ["Het weer was zonnig en de trein naar Utrecht vertrok precies om acht uur.",
+             "De tabel op pagina twaalf is in kleur afgedrukt."]
+    assert tagger.tag(texts) == [(), ()]
+
+
+def test_scores_cover_every_theme_and_tags_are_ordered_by_score(tagger):
+    text = "Jongeren met schulden en psychische klachten vinden moeilijk hun weg naar de hulp."
+    scores = tagger.scores([text])[0]
+    assert set(scores) == set(tagger.ids)
+    tags = tagger.tag([text])[0]
+    assert len(tags) >= 2
+    assert [scores[t] for t in tags] == sorted((scores[t] for t in tags), reverse=True)
+
+
+def test_split_is_deterministic_disjoint_and_stratified():
+    passages = load_passages(PASSAGES)
+    ids = [t.id for t in load_taxonomy(THEMES)]
+    cal, held = split(passages, ids)
+    assert (cal, held) == split(passages, ids)
+    assert not set(cal) & set(held) and len(cal) + len(held) == len(passages)
+    assert 0.55 <= len(cal) / len(passages) <= 0.65
+    for theme in ids:
+        in_held = sum(theme in passages[i].themes for i in held)
+        assert in_held >= 2, theme  # every theme is measured on the held-out part
+    assert any(not passages[i].themes for i in held)
+
+
+def test_committed_calibration_is_what_calibrate_produces(embedder):
+    committed = json.loads(calibration_path(THEMES).read_text(encoding="utf-8"))
+    tagger = ThemeTagger(load_taxonomy(THEMES), embedder)
+    result = calibrate(tagger, load_passages(PASSAGES)).to_json()
+    assert committed["embedder"] == embedder.name
+    assert result["thresholds"] == committed["thresholds"]
+    assert result["keyword_weight"] == committed["keyword_weight"]
+    assert result["heldout"] == committed["heldout"]
+
+
+def test_chunks_and_sentences_carry_themes_and_the_filter_keeps_only_tagged_chunks(corpus_library):
+    chunk_meta = [meta for _, _, meta in corpus_library.store.all_chunks()]
+    tagged = [meta for meta in chunk_meta if meta.get("themes")]
+    assert len(tagged) > len(chunk_meta) / 2
+    sentences = corpus_library.store.sentences.get(include=["metadatas"])["metadatas"]
+    assert any(meta.get("themes") for meta in sentences)
+    with_debts = sum("schulden_armoede" in (meta.get("themes") or ()) for meta in chunk_meta)
+    assert 0 < with_debts < len(chunk_meta)
+    for mode in ("hybrid", "dense", "bm25"):
+        result = corpus_library.search("Wat gebeurde er met kwetsbare mensen?", k=10,
+                                       filters=Filters(themes=("schulden_armoede",)), mode=mode)
+        assert result.chunks, mode
+        assert all("schulden_armoede" in chunk.themes for chunk in result.chunks), mode
+
+
+def test_an_answer_counts_its_themes(corpus_library):
+    summary = corpus_library.ask("Welke gevolgen had de coronacrisis voor schulden en armoede?")
+    assert summary.answered
+    counted: dict[str, int] = {}
+    for sentence in summary.sentences:
+        for theme in sentence.themes:
+            counted[theme] = counted.get(theme, 0) + 1
+    assert {t.id: t.count for t in summary.themes} == counted
+    assert "schulden_armoede" in counted
+
+
+class CountingEmbedder:
+    """The real embedder, recording every text it is asked to embed as a passage."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.passages: list[str] = []
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        self.passages.extend(texts)
+        return self.inner.embed_passages(texts)
+
+
+def _stored(library: Library, name: str) -> dict[str, tuple[bytes, tuple[str, ...]]]:
+    got = library.store._collections[name].get(include=["embeddings", "metadatas"])
+    return {i: (np.asarray(v, dtype=np.float32).tobytes(), tuple(m.get("themes") or ()))
+            for i, v, m in zip(got["ids"], got["embeddings"], got["metadatas"])}
+
+
+def test_retag_applies_a_changed_taxonomy_and_keeps_the_embeddings(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / SMALL_REPORT, corpus / SMALL_REPORT)
+    shutil.copy(CORPUS / "manifest.toml", corpus / "manifest.toml")
+    themes = tmp_path / "themes.toml"
+    shutil.copy(THEMES, themes)
+    settings = make_settings(tmp_path / "data", corpus, themes_path=themes)
+    assert [row.state for row in Library(settings, embedder).ingest([corpus])] == ["nieuw"]
+    before = {name: _stored(Library(settings, embedder), name) for name in (CHUNKS, SENTENCES)}
+    assert any("schulden_armoede" in tags for _, tags in before[CHUNKS].values())
+
+    text = themes.read_text(encoding="utf-8")
+    start = text.index('[[theme]]\nid = "schulden_armoede"')
+    end = text.index("[[theme]]", start + 1)
+    themes.write_text(text[:start] + text[end:] + '\n[[theme]]\nid = "pandemie"\nlabel = "Pandemie"\n'
+                      'description = "De coronapandemie, lockdowns en de maatregelen ertegen."\n'
+                      'keywords = ["coronacrisis", "pandemie", "lockdown", "coronamaatregelen"]\n',
+                      encoding="utf-8")
+    counting = CountingEmbedder(embedder)
+    library = Library(settings, counting)
+    result = library.retag()
+    assert result.changed_chunks > 0 and result.changed_sentences > 0
+
+    after = {name: _stored(library, name) for name in (CHUNKS, SENTENCES)}
+    stored_texts = set(library.store.chunks.get()["documents"]) | set(
+        library.store.sentences.get()["documents"])
+    assert not stored_texts & set(counting.passages)  # only theme prototypes were embedded
+    for name in (CHUNKS, SENTENCES):
+        assert set(after[name]) == set(before[name])
+        assert all(after[name][i][0] == before[name][i][0] for i in before[name]), name
+        assert not any("schulden_armoede" in tags for _, tags in after[name].values()), name
+        assert any("pandemie" in tags for _, tags in after[name].values()), name
+    hits = library.search("Wat deed de lockdown met mensen?", filters=Filters(themes=("pandemie",)))
+    assert hits.chunks and all("pandemie" in chunk.themes for chunk in hits.chunks)
+    assert library.retag().changed_chunks == 0
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600, check=True)
+
+
+def test_tag_cli_prints_themes_with_scores_as_json(cli_env):
+    out = _cli("tag", "Veel gezinnen kwamen in de schulden en klopten aan bij de voedselbank.",
+               "--json", env=cli_env)
+    payload = json.loads(out.stdout)
+    assert payload["themes"][0]["id"] == "schulden_armoede"
+    assert payload["themes"][0]["label"] == "Schulden en armoede"
+    assert payload["themes"][0]["score"] >= payload["themes"][0]["threshold"]
+    assert len(payload["scores"]) == 14
+    none = json.loads(_cli("tag", "De trein vertrok om acht uur.", "--json", env=cli_env).stdout)
+    assert none["themes"] == []
+
+
+def test_themes_cli_prints_profiles_and_writes_a_heatmap(cli_env, tmp_path):
+    out = _cli("themes", "--out", str(tmp_path), "--json", env=cli_env)
+    payload = json.loads(out.stdout)
+    assert Path(payload["heatmap"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(payload["profiles"]) == 5
+    for profile in payload["profiles"]:
+        assert profile["chunks"] > 0
+        assert all(0.0 <= share <= 1.0 for share in profile["shares"].values())
+        assert max(profile["shares"].values()) > 0
