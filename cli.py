@@ -18,10 +18,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     from index.store import StoreError
+    from library import NotInLibrary
 
     try:
         return args.handler(args)
-    except StoreError as error:
+    except (StoreError, NotInLibrary) as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 3
 
@@ -62,12 +63,28 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="een vraag stellen / ask a question")
     ask.add_argument("question")
-    ask.add_argument("--json", action="store_true", help="machineleesbare uitvoer")
     ask.add_argument("--publisher", action="append", default=[], help="alleen deze uitgever")
     ask.add_argument("--year", help="jaar of bereik, bijv. 2021 of 2020-2022")
     ask.add_argument("--theme", action="append", default=[], help="alleen dit thema (id)")
     ask.add_argument("--words", type=int, default=150, help="woordbudget van het antwoord")
     ask.set_defaults(handler=_ask)
+
+    summarise = commands.add_parser("summarise", help="een rapport samenvatten / summarise a "
+                                    "report")
+    summarise.add_argument("report", help="bestandsnaam in corpus/ of doc_id")
+    summarise.add_argument("--words", type=int, default=250, help="woordbudget (standaard 250)")
+    summarise.set_defaults(handler=_summarise)
+
+    digest = commands.add_parser("digest", help="wat alle rapporten over een thema zeggen / "
+                                 "theme digest")
+    digest.add_argument("theme", help="thema-id uit corpus/themes.toml, bijv. schulden_armoede")
+    digest.add_argument("--since", type=int, help="alleen rapporten vanaf dit jaar")
+    digest.set_defaults(handler=_digest)
+
+    for command in (ask, summarise, digest):
+        command.add_argument("--json", action="store_true", help="machineleesbare uitvoer")
+        command.add_argument("--md", type=Path, help="ook als Markdown-bestand opslaan")
+        command.add_argument("--docx", type=Path, help="ook als Word-bestand (.docx) opslaan")
 
     docs = commands.add_parser("docs", help="geïndexeerde rapporten tonen / list documents")
     docs.add_argument("--json", action="store_true")
@@ -137,7 +154,6 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     from index.search import Filters
-    from summarise.render import to_json, to_markdown
 
     year_from = year_to = None
     if args.year:
@@ -145,11 +161,30 @@ def _ask(args: argparse.Namespace) -> int:
         year_from, year_to = int(first), int(last or first)
     filters = Filters(publishers=tuple(args.publisher), year_from=year_from, year_to=year_to,
                       themes=tuple(args.theme))
-    summary = _library().ask(args.question, filters=filters, word_budget=args.words)
-    if args.json:
-        print(json.dumps(to_json(summary), ensure_ascii=False, indent=2))
-    else:
-        print(to_markdown(summary))
+    return _emit(_library().ask(args.question, filters=filters, word_budget=args.words), args)
+
+
+def _summarise(args: argparse.Namespace) -> int:
+    return _emit(_library().summarise_report(args.report, word_budget=args.words), args)
+
+
+def _digest(args: argparse.Namespace) -> int:
+    return _emit(_library().digest(args.theme, since=args.since), args)
+
+
+def _emit(summary, args: argparse.Namespace) -> int:
+    """Print a summary as Markdown or JSON; write the requested exports beside it."""
+    from summarise.render import to_json, to_markdown
+
+    print(json.dumps(to_json(summary), ensure_ascii=False, indent=2) if args.json
+          else to_markdown(summary))
+    if args.md or args.docx:
+        from summarise.export import to_docx, to_markdown_file
+
+        if args.md:
+            to_markdown_file(summary, args.md)
+        if args.docx:
+            to_docx(summary, args.docx)
     return 0
 
 

@@ -13,10 +13,16 @@ from core.settings import Settings
 from index.embedders import Embedder, make_embedder
 from index.indexer import IngestRow, collect_files, ingest_files
 from index.search import Filters, Retriever, SearchResult
-from index.store import Store, connect
+from index.store import Store, StoredSentence, connect
 from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
 from index.themes import ThemeTagger, theme_counts
 from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, answer_question
+from summarise.digest import theme_digest
+from summarise.report import REPORT_WORDS, summarise_report
+
+
+class NotInLibrary(LookupError):
+    """A report or theme the user named does not exist; the message says so in Dutch."""
 
 
 class Library:
@@ -77,11 +83,7 @@ class Library:
         result = self.search(question, filters=filters, mode=mode)
         fetched = time.perf_counter()
         stored = self.store.sentences_of([chunk.chunk_id for chunk in result.chunks])
-        candidates = [
-            CandidateSentence(s.sentence_id, s.chunk_id, s.doc_id, s.page, s.text, s.themes,
-                              s.vector)
-            for s in stored
-        ]
+        candidates = _candidates(stored)
         documents = {info.doc_id: info for info in self.documents()}
         evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
                             result.terms_in_top)
@@ -92,3 +94,39 @@ class Library:
         summary.timings_ms["summarise_ms"] = (finished - fetched) * 1000
         summary.timings_ms["total_ms"] = (finished - started) * 1000
         return summary
+
+    def document(self, doc_id_or_file: str) -> DocumentInfo:
+        """A committed document by id or file name; NotInLibrary when there is none."""
+        for info in self.documents():
+            if doc_id_or_file in (info.doc_id, info.file):
+                return info
+        raise NotInLibrary(f"rapport {doc_id_or_file!r} staat niet in de bibliotheek / "
+                           f"report {doc_id_or_file!r} is not in the library")
+
+    def summarise_report(self, doc_id_or_file: str, word_budget: int = REPORT_WORDS) -> Summary:
+        """A half-page summary of one report: key points across its sections, cited."""
+        info = self.document(doc_id_or_file)
+        sections = self.store.chunk_sections(info.doc_id)
+        sentences = _candidates(self.store.sentences_where({"doc_id": info.doc_id}))
+        summary = summarise_report(info, sentences, sections, word_budget)
+        return replace(summary, themes=theme_counts(summary.sentences, self.tagger))
+
+    def digest(self, theme_id: str, since: int | None = None) -> Summary:
+        """What the reports (since ``since``, newest first) say on one theme."""
+        if theme_id not in self.tagger.ids:
+            raise NotInLibrary(f"onbekend thema {theme_id!r}; kies uit "
+                               f"{', '.join(self.tagger.ids)} / unknown theme {theme_id!r}")
+        infos = sorted((info for info in self.documents()
+                        if not info.duplicate_of and (since is None or (info.year or 0) >= since)),
+                       key=lambda info: info.date, reverse=True)
+        reports = [(info, _candidates(self.store.sentences_where(
+                        {"$and": [{"doc_id": info.doc_id}, {"themes": {"$contains": theme_id}}]})))
+                   for info in infos]
+        prototype = self.tagger.prototypes[self.tagger.ids.index(theme_id)]
+        summary = theme_digest(self.tagger.label(theme_id), reports, prototype)
+        return replace(summary, themes=theme_counts(summary.sentences, self.tagger))
+
+
+def _candidates(stored: Sequence[StoredSentence]) -> list[CandidateSentence]:
+    return [CandidateSentence(s.sentence_id, s.chunk_id, s.doc_id, s.page, s.text, s.themes,
+                              s.vector) for s in stored]

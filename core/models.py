@@ -137,3 +137,5 @@ class Summary:
     retrieved: tuple[RetrievedChunk, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     themes: tuple[ThemeCount, ...] = ()
+    kind: str = "answer"  # "answer" to a question, "report" summary, or theme "digest"
+    heading: str = ""  # the report title or theme label a report summary or digest is about

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -184,22 +184,29 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tu
 
 def _diverse(pool: list[RetrievedChunk], vectors: list[np.ndarray],
              k: int) -> list[RetrievedChunk]:
-    """Maximal marginal relevance over the fused pool; a passage seen already is dropped."""
+    """Maximal marginal relevance over the fused pool; a passage seen already is dropped.
+
+    A chosen chunk's ``score`` becomes the marginal value it was chosen at (its normalised
+    fused score minus its redundancy). Each value can only fall as more chunks are chosen,
+    so the scores decrease along the returned ranking.
+    """
     if not pool:
         return []
     top_score = pool[0].score
-    chosen: list[int] = []
+    chosen: list[tuple[int, float]] = []
     remaining = list(range(len(pool)))
-    while remaining and len(chosen) < k:
-        def marginal(i: int) -> float:
-            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            return MMR_LAMBDA * pool[i].score / top_score - (1 - MMR_LAMBDA) * redundancy
 
+    def marginal(i: int) -> float:
+        redundancy = max((float(vectors[i] @ vectors[j]) for j, _ in chosen), default=0.0)
+        return MMR_LAMBDA * pool[i].score / top_score - (1 - MMR_LAMBDA) * redundancy
+
+    while remaining and len(chosen) < k:
         pick = max(remaining, key=marginal)
+        value = marginal(pick)
         remaining.remove(pick)
-        if all(float(vectors[pick] @ vectors[j]) < SAME_PASSAGE for j in chosen):
-            chosen.append(pick)
-    return [pool[i] for i in chosen]
+        if all(float(vectors[pick] @ vectors[j]) < SAME_PASSAGE for j, _ in chosen):
+            chosen.append((pick, value))
+    return [replace(pool[i], score=value) for i, value in chosen]
 
 
 def _retrieved(chunk_id: str, score: float, record: dict, query: np.ndarray) -> RetrievedChunk:

@@ -26,18 +26,6 @@ class StoreError(RuntimeError):
     """The index cannot be used as asked; the message says why in Dutch and English."""
 
 
-@dataclass(frozen=True)
-class StoredSentence:
-    sentence_id: str
-    chunk_id: str
-    doc_id: str
-    page: int
-    position: int
-    text: str
-    themes: tuple[str, ...]
-    vector: np.ndarray
-
-
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -277,21 +265,23 @@ class Store:
         return zip(got["ids"], got["documents"], got["metadatas"])
 
     @_reachable
+    def chunk_sections(self, doc_id: str) -> dict[str, str]:
+        """The section heading of every chunk of a document, keyed by chunk id."""
+        got = self.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
+        return {cid: meta.get("section", "") for cid, meta in zip(got["ids"], got["metadatas"])}
+
+    @_reachable
+    def sentences_where(self, where: dict) -> list[StoredSentence]:
+        """Sentences matching a metadata filter, with their vectors, in document order."""
+        got = self.sentences.get(where=where, include=["documents", "metadatas", "embeddings"])
+        return _stored_sentences(got)
+
+    @_reachable
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
         """The sentences of the given chunks, with their vectors, in document order."""
         if not chunk_ids:
             return []
-        got = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
-                                 include=["documents", "metadatas", "embeddings"])
-        sentences = [
-            StoredSentence(sentence_id=sid, chunk_id=meta["chunk_id"], doc_id=meta["doc_id"],
-                           page=int(meta["page"]), position=int(meta["position"]), text=text,
-                           themes=tuple(meta.get("themes") or ()),
-                           vector=np.asarray(vector, dtype=np.float32))
-            for sid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"],
-                                               got["embeddings"])
-        ]
-        return sorted(sentences, key=lambda s: s.sentence_id)
+        return self.sentences_where({"chunk_id": {"$in": list(chunk_ids)}})
 
     def _add(self, collection, ids: list[str], texts: list[str], vectors: np.ndarray,
              metadatas: list[dict]) -> None:
@@ -300,6 +290,18 @@ class Store:
             collection.add(ids=ids[start:end], documents=texts[start:end],
                            embeddings=vectors[start:end].astype(np.float32),
                            metadatas=metadatas[start:end])
+
+
+def _stored_sentences(got: dict) -> list[StoredSentence]:
+    sentences = [
+        StoredSentence(sentence_id=sid, chunk_id=meta["chunk_id"], doc_id=meta["doc_id"],
+                       page=int(meta["page"]), position=int(meta["position"]), text=text,
+                       themes=tuple(meta.get("themes") or ()),
+                       vector=np.asarray(vector, dtype=np.float32))
+        for sid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"],
+                                           got["embeddings"])
+    ]
+    return sorted(sentences, key=lambda s: s.sentence_id)
 
 
 def _without_empty(meta: dict) -> dict:

@@ -21,7 +21,10 @@ WORD_BUDGET = 150
 MAX_SENTENCES = 8
 MMR_LAMBDA = 0.7
 NEAR_DUPLICATE = 0.95
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+_SENTENCE_END = re.compile(r"[.!…][\"'”’)]*$")
+_ANAPHORIC_START = re.compile(
+    r"^(deze|dit|dat|die|ze|zij|het|hij|hun|hierbij|hierdoor|daarom|daarnaast|daarbij|ook|"
+    r"bovendien|zo|soms|wel|maar|en|of)\b", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"^[\"'“‘(]?[A-ZÀ-Ý0-9]")
 _FOOTNOTE = re.compile(r"^\d{1,3}\s+[A-Z]|https?://|www\.")
 
@@ -77,21 +80,27 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
                        reason="no_whole_sentences", retrieved=tuple(retrieved))
     ordered = sorted(chosen, key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
     sentences = tuple(
-        SummarySentence(text=c.text, citations=(_citation(c, documents[c.doc_id]),),
+        SummarySentence(text=c.text, citations=(cite(c, documents[c.doc_id]),),
                         themes=c.themes)
         for c in ordered
     )
     return Summary(question=question, answered=True, sentences=sentences,
-                   sources=_sources(sentences), retrieved=tuple(retrieved))
+                   sources=sources_of(sentences), retrieved=tuple(retrieved))
 
 
 def is_whole_sentence(text: str) -> bool:
-    """A full sentence: starts like one, ends with a stop, and has words enough to say something."""
+    """A full statement: starts like a sentence, ends with a full stop (not a question mark),
+    and has words enough to say something; headings, cells and footnotes fail."""
     words = text.split()
     letters = sum(ch.isalpha() for ch in text)
     return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
             and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
             and not _FOOTNOTE.search(text))
+
+
+def stands_alone(text: str) -> bool:
+    """Readable without the sentence before it: does not open with a pointing word."""
+    return _ANAPHORIC_START.match(text) is None
 
 
 def _relevance_scores(question: str, query_vector: np.ndarray, pool: Sequence[CandidateSentence],
@@ -134,13 +143,14 @@ def _select(pool: Sequence[CandidateSentence], scores: np.ndarray,
     return [pool[i] for i in chosen]
 
 
-def _citation(candidate: CandidateSentence, info: DocumentInfo) -> Citation:
+def cite(candidate: CandidateSentence, info: DocumentInfo) -> Citation:
+    """The citation of a candidate sentence: its document and the page it starts on."""
     return Citation(doc_id=info.doc_id, file=info.file, title=info.title,
                     publisher=info.publisher, year=info.year, page=candidate.page,
                     quote=candidate.text)
 
 
-def _sources(sentences: Sequence[SummarySentence]) -> tuple[Citation, ...]:
+def sources_of(sentences: Sequence[SummarySentence]) -> tuple[Citation, ...]:
     """Each cited (document, page) once, in order of first citation: source n is ``[n]``."""
     seen: dict[tuple[str, int], Citation] = {}
     for sentence in sentences:

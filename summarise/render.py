@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.models import Citation, Summary
+from core.models import Citation, Summary, SummarySentence
 
 NOT_COVERED = "De rapporten in de bibliotheek geven geen antwoord op deze vraag."
+NOTHING_TO_SUMMARISE = {
+    "report": "Dit rapport bevat geen volledige zinnen om samen te vatten.",
+    "digest": "Geen van de rapporten in de bibliotheek gaat over dit thema.",
+}
 
 
 def source_number(summary: Summary, citation: Citation) -> int:
@@ -24,27 +28,78 @@ def format_source(citation: Citation) -> str:
 
 
 def to_markdown(summary: Summary) -> str:
-    """The answer as a staff member pastes it: lead line, cited bullets, sources."""
+    """The summary as a staff member pastes it: lead, cited bullets, themes, sources."""
     if not summary.answered:
-        lines = [NOT_COVERED]
-        if summary.retrieved:
-            lines += ["", "Misschien relevant:"]
-            lines += [f"- {chunk.file}, p. {chunk.page_start}: {_excerpt(chunk.text)}"
-                      for chunk in summary.retrieved[:3]]
-        return "\n".join(lines)
-    publishers = list(dict.fromkeys(s.publisher or s.title for s in summary.sources))
-    count = len({s.doc_id for s in summary.sources})
-    lead = (f"Op basis van {count} rapport{'en' if count != 1 else ''} "
-            f"({'; '.join(publishers)}):")
-    lines = [lead, ""]
-    for sentence in summary.sentences:
-        marks = "".join(f"[{source_number(summary, c)}]" for c in sentence.citations)
-        lines.append(f"- {sentence.text} {marks}")
-    if summary.themes:
-        lines += ["", "Thema's: " + ", ".join(f"{t.label} ({t.count})" for t in summary.themes)]
+        return _refusal(summary)
+    compose = {"answer": _answer_lines, "report": _report_lines, "digest": _digest_lines}
+    lines = compose[summary.kind](summary)
+    if summary.themes and summary.kind != "report":
+        lines += ["", _themes_line(summary)]
     lines += ["", "Bronnen:"]
     lines += [f"[{n}] {format_source(source)}" for n, source in enumerate(summary.sources, 1)]
     return "\n".join(lines)
+
+
+def _refusal(summary: Summary) -> str:
+    lines = [NOT_COVERED if summary.kind == "answer" else NOTHING_TO_SUMMARISE[summary.kind]]
+    if summary.retrieved:
+        lines += ["", "Misschien relevant:"]
+        lines += [f"- {chunk.file}, p. {chunk.page_start}: {_excerpt(chunk.text)}"
+                  for chunk in summary.retrieved[:3]]
+    return "\n".join(lines)
+
+
+def _answer_lines(summary: Summary) -> list[str]:
+    """A lead naming the reports, then the bullets grouped by their main theme."""
+    publishers = list(dict.fromkeys(s.publisher or s.title for s in summary.sources))
+    count = len({s.doc_id for s in summary.sources})
+    lines = [f"Op basis van {count} rapport{'en' if count != 1 else ''} "
+             f"({'; '.join(publishers)}):"]
+    labels = {theme.id: theme.label for theme in summary.themes}
+    groups: dict[str, list[SummarySentence]] = {}
+    for sentence in summary.sentences:
+        main = next((labels[t] for t in sentence.themes if t in labels), "Overig")
+        groups.setdefault(main, []).append(sentence)
+    for label, sentences in groups.items():
+        lines.append("")
+        if len(groups) > 1:
+            lines.append(f"**{label}**")
+        lines += [_bullet(summary, sentence) for sentence in sentences]
+    return lines
+
+
+def _report_lines(summary: Summary) -> list[str]:
+    """Title, publisher and year, themes, then the key points in document order."""
+    source = summary.sources[0]
+    lines = [f"**{summary.heading}**",
+             ", ".join(str(part) for part in (source.publisher, source.year) if part)]
+    if summary.themes:
+        lines.append(_themes_line(summary))
+    lines += ["", "Kernpunten:"]
+    return lines + [_bullet(summary, sentence) for sentence in summary.sentences]
+
+
+def _digest_lines(summary: Summary) -> list[str]:
+    """The theme, then per report (newest first) what it says."""
+    lines = [f"Thema: {summary.heading}"]
+    current = ""
+    for sentence in summary.sentences:
+        citation = sentence.citations[0]
+        if citation.doc_id != current:
+            current = citation.doc_id
+            year = f" ({citation.year})" if citation.year else ""
+            lines += ["", f"### {citation.publisher} — *{citation.title}*{year}"]
+        lines.append(_bullet(summary, sentence))
+    return lines
+
+
+def _bullet(summary: Summary, sentence: SummarySentence) -> str:
+    marks = "".join(f"[{source_number(summary, c)}]" for c in sentence.citations)
+    return f"- {sentence.text} {marks}"
+
+
+def _themes_line(summary: Summary) -> str:
+    return "Thema's: " + ", ".join(f"{t.label} ({t.count})" for t in summary.themes)
 
 
 def to_json(summary: Summary) -> dict[str, Any]:

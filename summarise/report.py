@@ -1,0 +1,65 @@
+"""Report summaries for staff: key points across a report's sections, each cited to a page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from core.models import DocumentInfo, Summary, SummarySentence
+from summarise.answer import CandidateSentence, cite, is_whole_sentence, sources_of, stands_alone
+
+REPORT_WORDS = 250
+REDUNDANT = 0.9
+_SKIPPED_SECTIONS = ("inhoud", "inhoudsopgave", "colofon", "literatuur", "bronnen", "noten")
+
+
+def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
+                     sections: Mapping[str, str], word_budget: int = REPORT_WORDS) -> Summary:
+    """Key points of one report: the most central sentences, taken section by section.
+
+    ``sections`` maps each chunk id to its section heading. Sections are visited in document
+    order, round after round, so a half page covers the report rather than its first pages.
+    """
+    pool = [s for s in sentences if is_whole_sentence(s.text) and stands_alone(s.text)
+            and 10 <= len(s.text.split()) <= 45
+            and not sections.get(s.chunk_id, "").lower().startswith(_SKIPPED_SECTIONS)]
+    if not pool:
+        return Summary(question=info.title, answered=False, sentences=(), sources=(),
+                       reason="no_whole_sentences", kind="report", heading=info.title)
+    vectors = np.vstack([s.vector for s in pool])
+    centroid = vectors.mean(axis=0)
+    centrality = vectors @ (centroid / np.linalg.norm(centroid))
+    by_section: dict[str, list[int]] = {}
+    for index, sentence in enumerate(pool):
+        by_section.setdefault(sections.get(sentence.chunk_id, ""), []).append(index)
+    queues = [sorted(members, key=lambda i: -centrality[i]) for members in by_section.values()]
+    chosen = _round_robin(queues, pool, vectors, word_budget)
+    ordered = sorted(chosen, key=lambda i: pool[i].sentence_id)
+    summary_sentences = tuple(
+        SummarySentence(text=pool[i].text, citations=(cite(pool[i], info),),
+                        themes=pool[i].themes)
+        for i in ordered
+    )
+    return Summary(question=info.title, answered=True, sentences=summary_sentences,
+                   sources=sources_of(summary_sentences), kind="report", heading=info.title)
+
+
+def _round_robin(queues: list[list[int]], pool: Sequence[CandidateSentence],
+                 vectors: np.ndarray, word_budget: int) -> list[int]:
+    chosen: list[int] = []
+    words = 0
+    while any(queues):
+        for queue in queues:
+            while queue:
+                pick = queue.pop(0)
+                if any(float(vectors[pick] @ vectors[j]) > REDUNDANT for j in chosen):
+                    continue
+                length = len(pool[pick].text.split())
+                if chosen and words + length > word_budget:
+                    return chosen
+                chosen.append(pick)
+                words += length
+                break
+    return chosen
+

@@ -1,0 +1,91 @@
+"""Report summaries and theme digests over the real corpus index, and answers grouped by theme."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from summarise.render import to_markdown
+from tests.conftest import CORPUS, ROOT
+
+VNG = "vng-2021-sociaal-sterker-de-crisis-uit.pdf"
+
+
+def _normalised(text: str) -> str:
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return re.sub(r"[^\w]+", " ", text).lower().strip()
+
+
+@pytest.fixture(scope="module")
+def vng_pages() -> list[str]:
+    return [_normalised(page.extract_text()) for page in PdfReader(CORPUS / VNG).pages]
+
+
+def test_report_summary_covers_sections_within_budget_with_true_pages(corpus_library, vng_pages):
+    summary = corpus_library.summarise_report(VNG)
+    assert summary.answered and summary.kind == "report"
+    words = sum(len(s.text.split()) for s in summary.sentences)
+    longest = max(len(s.text.split()) for s in summary.sentences)
+    assert 150 <= words <= 250 + longest
+    info = corpus_library.document(VNG)
+    assert summary.heading == info.title
+    sections = corpus_library.store.chunk_sections(info.doc_id)
+    stored = {s.text: s for s in corpus_library.store.sentences_where({"doc_id": info.doc_id})}
+    assert len({sections[stored[s.text].chunk_id] for s in summary.sentences}) >= 4
+    for sentence in summary.sentences:
+        (citation,) = sentence.citations
+        assert citation.doc_id == info.doc_id
+        opening = " ".join(_normalised(sentence.text).split()[:6])
+        assert opening in vng_pages[citation.page - 1], (citation.page, sentence.text)
+    pages = [s.citations[0].page for s in summary.sentences]
+    assert pages == sorted(pages), "key points follow the report's order"
+    markdown = to_markdown(summary)
+    assert markdown.startswith(f"**{info.title}**") and "Kernpunten:" in markdown
+
+
+def test_report_summary_length_is_settable(corpus_library):
+    short = corpus_library.summarise_report(VNG, word_budget=80)
+    long = corpus_library.summarise_report(VNG, word_budget=400)
+    assert len(short.sentences) < len(long.sentences)
+
+
+def test_theme_digest_groups_reports_newest_first_and_skips_duplicates(corpus_library):
+    digest = corpus_library.digest("schulden_armoede")
+    assert digest.answered and digest.kind == "digest"
+    order = list(dict.fromkeys(s.citations[0].doc_id for s in digest.sentences))
+    infos = {info.doc_id: info for info in corpus_library.documents()}
+    dates = [infos[doc_id].date for doc_id in order]
+    assert dates == sorted(dates, reverse=True)
+    assert not any(infos[doc_id].duplicate_of for doc_id in order)
+    assert all("schulden_armoede" in s.themes for s in digest.sentences)
+    since = corpus_library.digest("schulden_armoede", since=2022)
+    assert {infos[s.citations[0].doc_id].year for s in since.sentences} <= {2022}
+
+
+def test_answer_bullets_are_grouped_under_their_main_theme(corpus_library):
+    summary = corpus_library.ask("Wat zeggen de rapporten over schulden bij jongeren?")
+    assert summary.answered
+    labels = {t.id: t.label for t in summary.themes}
+    markdown = to_markdown(summary)
+    heading = None
+    for line in markdown.splitlines():
+        if line.startswith("**") and line.endswith("**"):
+            heading = line.strip("*")
+        elif line.startswith("- ") and heading is not None:
+            sentence = next(s for s in summary.sentences if line[2:].startswith(s.text))
+            main = next((labels[t] for t in sentence.themes if t in labels), "Overig")
+            assert main == heading
+
+
+def test_cli_summarise_and_unknown_report(cli_env):
+    ok = subprocess.run([sys.executable, "-m", "cli", "summarise", VNG, "--words", "120"],
+                        cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0 and "Kernpunten:" in ok.stdout and "[1]" in ok.stdout
+    missing = subprocess.run([sys.executable, "-m", "cli", "summarise", "bestaat-niet.pdf"],
+                             cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 3
+    assert "staat niet in de bibliotheek" in missing.stderr and "Traceback" not in missing.stderr
