@@ -19,6 +19,7 @@ from index.themes import ThemeTagger, theme_counts
 from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, answer_question
 from summarise.digest import theme_digest
 from summarise.report import REPORT_WORDS, summarise_report
+from summarise.rewrite import rewrite
 
 
 class NotInLibrary(LookupError):
@@ -89,10 +90,22 @@ class Library:
                             result.terms_in_top)
         summary = answer_question(question, evidence, candidates, documents, word_budget)
         summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
+        if self.settings.llm_url:
+            summary = self._rewritten(summary)
         finished = time.perf_counter()
         summary.timings_ms.update(result.timings_ms)
         summary.timings_ms["summarise_ms"] = (finished - fetched) * 1000
         summary.timings_ms["total_ms"] = (finished - started) * 1000
+        return summary
+
+    def _rewritten(self, summary: Summary) -> Summary:
+        """The answer with grounded prose from the optional rewriter (``RW_LLM_URL``), or
+        unchanged with the reasons the rewrite was refused; never raises on the network."""
+        started = time.perf_counter()
+        settings = self.settings
+        summary = rewrite(summary, self.embedder, settings.llm_url or "", settings.llm_model,
+                          settings.llm_timeout, settings.llm_api_key).summary
+        summary.timings_ms["rewrite_ms"] = (time.perf_counter() - started) * 1000
         return summary
 
     def document(self, doc_id_or_file: str) -> DocumentInfo:

@@ -139,3 +139,5 @@ class Summary:
     themes: tuple[ThemeCount, ...] = ()
     kind: str = "answer"  # "answer" to a question, "report" summary, or theme "digest"
     heading: str = ""  # the report title or theme label a report summary or digest is about
+    prose: str = ""  # grounded rewrite into prose (summarise/rewrite.py); "" = extractive only
+    rewrite_notes: tuple[str, ...] = ()  # why a rewrite was not used (Dutch), if one was tried

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _BUNDLED_THEMES = Path(__file__).resolve().parent.parent / "corpus" / "themes.toml"
@@ -17,6 +17,10 @@ class Settings:
     chroma_url: str | None
     max_file_mb: float
     themes_path: Path | None = None  # RW_THEMES; None: the corpus's themes.toml
+    llm_url: str | None = None  # RW_LLM_URL: OpenAI-compatible endpoint of the optional rewriter
+    llm_model: str = "llama3.1"  # RW_LLM_MODEL
+    llm_api_key: str | None = field(default=None, repr=False)  # RW_LLM_API_KEY, if it needs one
+    llm_timeout: float = 60.0  # RW_LLM_TIMEOUT, seconds
 
     @property
     def chroma_dir(self) -> Path:
@@ -49,4 +53,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         chroma_url=env.get("RW_CHROMA_URL") or None,
         max_file_mb=float(env.get("RW_MAX_FILE_MB", "50")),
         themes_path=Path(env["RW_THEMES"]) if env.get("RW_THEMES") else None,
+        llm_url=env.get("RW_LLM_URL") or None,
+        llm_model=env.get("RW_LLM_MODEL") or "llama3.1",
+        llm_api_key=env.get("RW_LLM_API_KEY") or None,
+        llm_timeout=float(env.get("RW_LLM_TIMEOUT", "60")),
     )

@@ -33,6 +33,8 @@ def to_markdown(summary: Summary) -> str:
         return _refusal(summary)
     compose = {"answer": _answer_lines, "report": _report_lines, "digest": _digest_lines}
     lines = compose[summary.kind](summary)
+    if summary.prose:  # grounded prose (summarise/rewrite.py), above the quotes it rests on
+        lines[1:1] = ["", summary.prose, "", "Letterlijk uit de rapporten:"]
     if summary.themes and summary.kind != "report":
         lines += ["", _themes_line(summary)]
     lines += ["", "Bronnen:"]
@@ -122,7 +124,15 @@ def to_json(summary: Summary) -> dict[str, Any]:
             for c in summary.retrieved
         ],
         "timings_ms": {key: round(value, 1) for key, value in summary.timings_ms.items()},
+        **_rewrite_json(summary),
     }
+
+
+def _rewrite_json(summary: Summary) -> dict[str, Any]:
+    """Only when the optional rewriter (RW_LLM_URL) ran: its prose, or why it was refused."""
+    if not summary.prose and not summary.rewrite_notes:
+        return {}
+    return {"rewrite": {"prose": summary.prose, "rejected": list(summary.rewrite_notes)}}
 
 
 def _citation_json(citation: Citation) -> dict[str, Any]:
