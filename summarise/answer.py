@@ -14,11 +14,12 @@ from core.models import Citation, DocumentInfo, RetrievedChunk, Summary, Summary
 # Evidence = best sentence similarity among the first five chunks, lowered when the question's
 # content words are unknown to the library or absent from those chunks. Calibrated on
 # eval/gold/questions.jsonl (see docs/ARCHITECTURE.md, "Refusal").
-REFUSAL_THRESHOLD = 0.83
+REFUSAL_THRESHOLD = 0.832
 UNKNOWN_TERMS_WEIGHT = 0.03
 ABSENT_TERMS_WEIGHT = 0.03
 WORD_BUDGET = 150
 MAX_SENTENCES = 8
+SCORE_MARGIN = 0.06  # sentences scoring further below the best one are not relevant enough
 MMR_LAMBDA = 0.7
 NEAR_DUPLICATE = 0.95
 _SENTENCE_END = re.compile(r"[.!…][\"'”’)]*$")
@@ -131,7 +132,7 @@ def _select(pool: Sequence[CandidateSentence], scores: np.ndarray,
 
         pick = max(remaining, key=marginal)
         remaining.discard(pick)
-        if scores[pick] < best - 0.06:
+        if scores[pick] < best - SCORE_MARGIN:
             break
         if any(float(pool[pick].vector @ pool[j].vector) > NEAR_DUPLICATE for j in chosen):
             continue
