@@ -71,9 +71,10 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model, device="cpu")
         self.name = f"st:{model}"
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension")
-        self.dim = int(dimension())
+        if hasattr(self._model, "get_embedding_dimension"):  # sentence-transformers >= 6
+            self.dim = int(self._model.get_embedding_dimension())
+        else:
+            self.dim = int(self._model.get_sentence_embedding_dimension())
         prompts = dict(self._model.prompts or {})
         e5_style = "e5" in model.lower()
         self._query_prompt = prompts.get("query", "query: " if e5_style else "")
