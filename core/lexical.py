@@ -22,3 +22,22 @@ def content_stems(text: str) -> set[str]:
     """Stems of the words of ``text`` that carry meaning (no stop words, no single letters)."""
     words = [w for w in _WORD_RE.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS]
     return set(_stemmer().stemWords(words))
+
+
+_QUESTION_FRAME = re.compile(
+    r"^\s*(?:(?:wat|hoe)\s+(?:zeggen|melden|schrijven|vertellen|beschrijven|stellen)\s+"
+    r"(?:de|het|deze)\s+(?:rapporten|rapport|onderzoeken|onderzoek|documenten|bronnen|"
+    r"publicaties)\s+(?:over|van|bij|ten aanzien van)\s+"
+    r"|(?:wat\s+staat\s+er\s+in\s+de\s+(?:rapporten|documenten)\s+over\s+)"
+    r"|(?:hoe\s+(?:beschrijven|zien|noemen)\s+de\s+(?:rapporten|onderzoeken)\s+)"
+    r"|(?:volgens|in)\s+de\s+(?:rapporten|documenten),?\s+)",
+    re.IGNORECASE,
+)
+
+
+def question_focus(question: str) -> str:
+    """The question without a frame such as "Wat zeggen de rapporten over": what it is about.
+
+    Such frames say nothing about the topic but weigh on a short query's embedding."""
+    focused = _QUESTION_FRAME.sub("", question, count=1).strip()
+    return focused or question

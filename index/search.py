@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.lexical import content_stems
+from core.lexical import content_stems, question_focus
 from core.models import RetrievedChunk
 from index.bm25 import Bm25Index
 from index.embedders import Embedder
@@ -125,7 +125,7 @@ class Retriever:
         filters = filters or Filters()
         excluded = self._duplicates - set(filters.doc_ids)
         started = time.perf_counter()
-        query_vector = self.embedder.embed_queries([question])[0]
+        query_vector = self.embedder.embed_queries([question_focus(question)])[0]
         embedded = time.perf_counter()
         rankings: list[list[str]] = []
         if mode in ("hybrid", "dense"):

@@ -115,7 +115,9 @@ def _relevance_scores(question: str, query_vector: np.ndarray, pool: Sequence[Ca
         for c in pool
     ])
     prior = np.array([1.0 / (1 + rank_of_chunk[c.chunk_id]) for c in pool])
-    return dense + 0.1 * lexical + 0.02 * prior
+    # A sentence that leans on the one before it ("Zo ook ...") reads badly on its own.
+    leaning = np.array([0.0 if stands_alone(c.text) else 1.0 for c in pool])
+    return dense + 0.1 * lexical + 0.02 * prior - 0.02 * leaning
 
 
 def _select(pool: Sequence[CandidateSentence], scores: np.ndarray,

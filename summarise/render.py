@@ -62,10 +62,11 @@ def _answer_lines(summary: Summary) -> list[str]:
     for sentence in summary.sentences:
         main = next((labels[t] for t in sentence.themes if t in labels), "Overig")
         groups.setdefault(main, []).append(sentence)
+    if len(groups) == 1 or 2 * len(groups) > len(summary.sentences):
+        # Headings over single bullets read as noise: group only when groups hold two or more.
+        return lines + [""] + [_bullet(summary, sentence) for sentence in summary.sentences]
     for label, sentences in groups.items():
-        lines.append("")
-        if len(groups) > 1:
-            lines.append(f"**{label}**")
+        lines += ["", f"**{label}**"]
         lines += [_bullet(summary, sentence) for sentence in sentences]
     return lines
 
