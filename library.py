@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,10 +17,13 @@ from index.search import Filters, Retriever, SearchResult
 from index.store import Store, StoredSentence, connect
 from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
 from index.themes import ThemeTagger, theme_counts
+from ingest.manifest import update_manifest
 from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, answer_question
 from summarise.digest import theme_digest
 from summarise.report import REPORT_WORDS, summarise_report
 from summarise.rewrite import rewrite
+
+_ISO_DATE = re.compile(r"(19|20)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 class NotInLibrary(LookupError):
@@ -72,6 +76,43 @@ class Library:
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.document_infos()
+
+    def page_text(self, doc_id: str, page: int) -> str:
+        """The stored text of one page: its sentences joined in document order."""
+        return " ".join(self.store.page_sentences(doc_id, page))
+
+    def remove_document(self, doc_id: str) -> DocumentInfo:
+        """Take a report out of the index and delete its file from the corpus folder, so the
+        next ingest of the corpus does not bring it back."""
+        info = self.document(doc_id)
+        self.store.remove_document(info.doc_id)
+        corpus_file = self.settings.corpus_dir / Path(info.file).name
+        if corpus_file.is_file():
+            corpus_file.unlink()
+        self.retriever.refresh()
+        return info
+
+    def update_metadata(self, doc_id: str, title: str | None = None, publisher: str | None = None,
+                        date: str | None = None) -> DocumentInfo:
+        """Correct a report's title, publisher or date in the index and in the manifest, so a
+        re-ingest keeps the correction. ``date`` is ISO: YYYY, YYYY-MM or YYYY-MM-DD."""
+        info = self.document(doc_id)
+        changes = {key: value.strip() for key, value in
+                   (("title", title), ("publisher", publisher), ("date", date)) if value is not None}
+        if "date" in changes and not _ISO_DATE.fullmatch(changes["date"]):
+            raise ValueError(f"datum {changes['date']!r} is geen JJJJ, JJJJ-MM of JJJJ-MM-DD / "
+                             f"date {changes['date']!r} is not ISO")
+        if "title" in changes and not changes["title"]:
+            raise ValueError("een titel mag niet leeg zijn / a title cannot be empty")
+        if not changes:
+            return info
+        fields: dict[str, str | int] = dict(changes)
+        if "date" in changes:
+            fields["year"] = int(changes["date"][:4])
+        self.store.update_document_fields(info.doc_id, fields)
+        update_manifest(self.settings.manifest_path, info.file, changes)
+        self.__dict__.pop("retriever", None)  # its filter metadata holds the old values
+        return self.document(info.doc_id)
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                mode: str = "hybrid") -> SearchResult:

@@ -283,6 +283,23 @@ class Store:
             return []
         return self.sentences_where({"chunk_id": {"$in": list(chunk_ids)}})
 
+    @_reachable
+    def page_sentences(self, doc_id: str, page: int) -> list[str]:
+        """The texts of the sentences that start on one page of a document, in order."""
+        got = self.sentences.get(where={"$and": [{"doc_id": doc_id}, {"page": page}]},
+                                 include=["documents"])
+        return [text for _, text in sorted(zip(got["ids"], got["documents"]))]
+
+    @_reachable
+    def update_document_fields(self, doc_id: str, fields: dict[str, str | int]) -> None:
+        """Change metadata (title, publisher, date, year) of a document and of its chunks."""
+        self.documents.update(ids=[doc_id], metadatas=[fields])
+        chunk_fields = {key: value for key, value in fields.items() if key != "date"}
+        ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+        for start in range(0, len(ids), _WRITE_BATCH):
+            batch = ids[start:start + _WRITE_BATCH]
+            self.chunks.update(ids=batch, metadatas=[chunk_fields] * len(batch))
+
     def _add(self, collection, ids: list[str], texts: list[str], vectors: np.ndarray,
              metadatas: list[dict]) -> None:
         for start in range(0, len(ids), _WRITE_BATCH):
