@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="de webapp starten / start the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--auth", metavar="GEBRUIKER:WACHTWOORD", default=None,
+                       help="inloggen vereisen (ook via RW_AUTH) / require a login")
     serve.set_defaults(handler=_serve)
     return parser
 
@@ -284,9 +286,16 @@ def _themes(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ui import serve
+    import os
 
-    serve(_library(), host=args.host, port=args.port)
+    from ui import parse_auth, serve
+
+    try:
+        auth = parse_auth(args.auth or os.environ.get("RW_AUTH"))
+    except ValueError as error:
+        print(f"Fout / error: {error}", file=sys.stderr)
+        return 2
+    serve(_library(), host=args.host, port=args.port, auth=auth)
     return 0
 
 
