@@ -1,0 +1,262 @@
+"""The web app in a real browser: Playwright drives Debian's Chromium against a served app.
+
+One app serves the session's corpus index (read-only); a second serves a small library in a
+temporary folder for uploads, edits, removal and an injected-HTML report. Every test saves a
+screenshot in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT, make_settings
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+WAIT_MS = 90_000  # two shared cores: an answer can take a while under load
+XSS_REPORT = (
+    "Wachtlijsten in Zuiderdorp\n\n"
+    "De wachtlijsten voor schuldhulpverlening in Zuiderdorp zijn in 2023 opgelopen tot negen "
+    "maanden. Volgens de wethouder <script>window.__xss = 1</script> is de aanpak van <b>vet</b> "
+    "belang <img src=x onerror=\"window.__xss = 2\"> voor alle inwoners van Zuiderdorp. "
+    "De gemeente Zuiderdorp wil de wachtlijsten voor schuldhulpverlening verkorten met extra "
+    "budget voor schuldhulpverleners.\n"
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not CHROMIUM.exists():
+    pytest.skip("Chromium ontbreekt (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(library) -> tuple[str, object]:
+    from ui import serve
+
+    port = _free_port()
+    blocks = serve(library, port=port, block=False)
+    return f"http://127.0.0.1:{port}/", blocks
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_app(corpus_library):
+    url, blocks = _serve(corpus_library)
+    yield url
+    blocks.close()
+
+
+@pytest.fixture(scope="module")
+def small_library(tmp_path_factory, embedder):
+    """A writable library: one report carrying injected HTML, in its own corpus folder."""
+    from library import Library
+
+    root = tmp_path_factory.mktemp("ui-library")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "themes.toml", corpus / "themes.toml")
+    (corpus / "zuiderdorp-wachtlijsten.txt").write_text(XSS_REPORT, encoding="utf-8")
+    library = Library(make_settings(root / "data", corpus), embedder)
+    assert [row.state for row in library.ingest([corpus])] == ["nieuw"]
+    return library
+
+
+@pytest.fixture(scope="module")
+def small_app(small_library):
+    url, blocks = _serve(small_library)
+    yield url
+    blocks.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
+                                  locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#vraag textarea")
+
+
+def _ask(page, question: str) -> None:
+    page.fill("#vraag textarea", question)
+    page.click("#vraag-knop")
+    page.wait_for_selector("#antwoord .rw-answer")
+
+
+def _shows(page, area: str, text: str) -> None:
+    """Wait until ``area`` visibly shows ``text`` (tables keep a hidden copy for measuring)."""
+    page.locator(area).get_by_text(text).locator("visible=true").first.wait_for()
+
+
+def _choose(page, elem_id: str, label: str) -> None:
+    """Pick an option of a Gradio dropdown by its label."""
+    page.click(f"#{elem_id} input")
+    page.get_by_role("option", name=label, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_a_question_is_answered_and_a_citation_opens_its_page(page, corpus_app):
+    _open(page, corpus_app)
+    _ask(page, "Wat zijn de gevolgen van corona voor de mentale gezondheid?")
+    answer = page.locator("#antwoord")
+    assert "Op basis van" in answer.inner_text()
+    assert page.locator("#antwoord .rw-chip").count() >= 1  # theme chips
+    page.locator("#antwoord li a.rw-cite").first.click()
+    panel = page.locator("#bronpaneel .rw-bron:visible")
+    panel.wait_for()
+    assert panel.locator("mark").count() >= 1  # the quoted sentence is highlighted
+    link = panel.locator("a[href*='#page=']").first.get_attribute("href")
+    assert link.startswith("gradio_api/file=") and ".pdf" in link or ".txt" in link
+    assert page.locator("#download-docx").is_visible()
+    recent = page.locator("#recent")
+    assert "mentale gezondheid" in recent.inner_text()  # kept for the session
+    assert not page.errors
+
+
+def test_a_theme_filter_narrows_the_answer(page, corpus_app, corpus_library):
+    from index.search import Filters
+    from summarise.render import format_source
+
+    question = "Wat zeggen de rapporten over schulden?"
+    theme = "werk_inkomen" if "werk_inkomen" in corpus_library.tagger.ids else corpus_library.tagger.ids[0]
+    label = corpus_library.tagger.label(theme)
+    _open(page, corpus_app)
+    _choose(page, "filter-thema", label)
+    _ask(page, question)
+    expected = corpus_library.ask(question, filters=Filters(themes=(theme,)))
+    shown = page.locator("#antwoord .rw-sources li").all_inner_texts()
+    assert len(shown) == len(expected.sources)
+    for line, source in zip(shown, expected.sources):
+        assert source.title in line and f"p. {source.page}" in line
+    assert all(format_source(s) for s in expected.sources)
+
+
+def test_a_report_is_summarised_edited_and_downloaded_as_docx(page, corpus_app, tmp_path):
+    from docx import Document
+
+    _open(page, corpus_app)
+    page.get_by_role("tab", name="Rapport samenvatten").click()
+    _choose(page, "samenvatten-rapport",
+            "Sociaal sterker de crisis uit (vng-2021-sociaal-sterker-de-crisis-uit.pdf)")
+    page.get_by_label("Kort (± 150 woorden)").check()
+    page.click("#samenvatten-knop")
+    page.wait_for_selector("#samenvatting .rw-answer li")
+    assert "VNG" in page.locator("#rapport-kaart").inner_text()
+    text = page.locator("#samenvatting-tekst textarea")
+    text.fill(text.input_value() + "\n\nNotitie van de adviseur: bespreken in het team.")
+    page.click("#export-docx")
+    link = page.locator("#export-bestand a").first
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "samenvatting.docx"
+    download.value.save_as(saved)
+    paragraphs = [p.text for p in Document(str(saved)).paragraphs]
+    assert any("Sociaal sterker de crisis uit" in p for p in paragraphs)
+    assert any("Notitie van de adviseur" in p for p in paragraphs)
+
+
+def test_clicking_the_heatmap_shows_a_theme_digest(page, corpus_app):
+    _open(page, corpus_app)
+    page.get_by_role("tab", name="Thema's").click()
+    cell = page.locator('#heatmap [data-row="1"]').nth(1)  # "Schulden en armoede"
+    cell.wait_for()
+    cell.click()
+    page.wait_for_selector("#digest .rw-answer")
+    assert page.locator("#digest").inner_text().strip()
+
+
+def test_uploading_a_good_and_a_broken_pdf(page, small_app, small_library, tmp_path):
+    broken = tmp_path / "kapot rapport.pdf"
+    broken.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+    good = tmp_path / "versneld-leren.pdf"
+    shutil.copy(CORPUS / "gezondin-2021-versneld-leren.pdf", good)
+    _open(page, small_app)
+    page.get_by_role("tab", name="Bibliotheek").click()
+    page.locator("#upload input[type=file]").set_input_files([str(good), str(broken)])
+    _shows(page, "#upload", "kapot")
+    page.click("#upload-knop")
+    result = page.locator("#upload-resultaat")
+    result.locator(".rw-message").nth(1).wait_for()
+    text = result.inner_text()
+    assert "versneld-leren.pdf: nieuw" in text
+    assert "kapot_rapport.pdf: mislukt" in text  # the name was sanitised
+    assert page.locator("#upload-resultaat .rw-fout").count() == 1
+    _shows(page, "#bibliotheek-tabel", "versneld-leren.pdf")
+    corpus = small_library.settings.corpus_dir
+    assert (corpus / "versneld-leren.pdf").exists() and not (corpus / "kapot_rapport.pdf").exists()
+    page.get_by_role("tab", name="Vraag stellen").click()  # the page still works
+    _ask(page, "Wat is versneld leren over gezondheidsachterstanden?")
+    assert not page.errors
+
+
+def test_html_in_a_report_is_shown_as_text(page, small_app):
+    _open(page, small_app)
+    _ask(page, "Hoe lang zijn de wachtlijsten voor schuldhulpverlening in Zuiderdorp?")
+    page.locator("#antwoord a.rw-cite").first.click()
+    page.locator("#bronpaneel .rw-bron:visible").wait_for()
+    shown = page.locator("#antwoord").inner_text() + page.locator("#bronpaneel").inner_text()
+    assert "<b>vet</b>" in shown and "<script>" in shown
+    for area in ("#antwoord", "#bronpaneel"):
+        assert page.locator(f"{area} b, {area} script, {area} img").count() == 0
+    page.get_by_role("tab", name="Bibliotheek").click()
+    _shows(page, "#bibliotheek-tabel", "zuiderdorp-wachtlijsten.txt")
+    assert page.evaluate("window.__xss === undefined")
+
+
+def test_metadata_is_edited_and_a_report_removed(page, small_app, small_library):
+    from ingest.metadata import load_manifest
+
+    _open(page, small_app)
+    page.get_by_role("tab", name="Bibliotheek").click()
+    page.locator("#bewerken").get_by_text("Gegevens van een rapport aanpassen").click()
+    name = next(i for i in small_library.documents() if i.file == "zuiderdorp-wachtlijsten.txt")
+    _choose(page, "bewerk-rapport", f"{name.title} ({name.file})")
+    page.fill("#bewerk-titel textarea, #bewerk-titel input", "Wachtlijsten Zuiderdorp")
+    page.fill("#bewerk-uitgever textarea, #bewerk-uitgever input", "Gemeente Zuiderdorp")
+    page.fill("#bewerk-datum textarea, #bewerk-datum input", "2023-05")
+    page.click("#bewerk-opslaan")
+    _shows(page, "#bewerk-resultaat", "Opgeslagen")
+    _shows(page, "#bibliotheek-tabel", "Gemeente Zuiderdorp")
+    manifest = load_manifest(small_library.settings.manifest_path)
+    assert manifest["zuiderdorp-wachtlijsten.txt"]["publisher"] == "Gemeente Zuiderdorp"
+
+    page.locator("#verwijderen").get_by_text("Rapport verwijderen").click()
+    _choose(page, "verwijder-rapport", "Wachtlijsten Zuiderdorp (zuiderdorp-wachtlijsten.txt)")
+    page.click("#verwijder-knop")
+    _shows(page, "#verwijder-resultaat", "Vink eerst aan")
+    page.locator("#verwijder-zeker input").check()
+    page.click("#verwijder-knop")
+    _shows(page, "#verwijder-resultaat", "Verwijderd")
+    assert all(i.file != "zuiderdorp-wachtlijsten.txt" for i in small_library.documents())
+    assert not (small_library.settings.corpus_dir / "zuiderdorp-wachtlijsten.txt").exists()
