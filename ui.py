@@ -93,6 +93,8 @@ def build_app(library: Library) -> gr.Blocks:
                    delete_cache=(3600, 3600)) as blocks:
         gr.Markdown("# Rapportwijzer\nAntwoorden met bronvermelding uit rapporten over de "
                     "sociale impact van crises en beleid.")
+        # Registered first: the UI's own events are private but would otherwise take the name.
+        gr.api(_api_ask(app), api_name="ask")
         with gr.Tabs():
             with gr.Tab("Vraag stellen", id="vraag"):
                 ask_filters = _question_page(app)
@@ -103,7 +105,6 @@ def build_app(library: Library) -> gr.Blocks:
             with gr.Tab("Bibliotheek", id="bibliotheek"):
                 library_outputs, changed = _library_page(app)
 
-        gr.api(_api_ask(app), api_name="ask")
 
         def refresh_choices():
             reports = app.report_choices()
@@ -191,7 +192,7 @@ def _question_page(app: App):
             panel = gr.HTML(elem_id="bronpaneel")
     history = gr.State([])
 
-    def ask(q, pubs, theme_ids, y_from, y_to, doc_ids, past):
+    def answer_question(q, pubs, theme_ids, y_from, y_to, doc_ids, past):
         q = (q or "").strip()
         if not q:
             return ("<p>Typ eerst een vraag.</p>", "", "", gr.update(visible=False),
@@ -213,10 +214,10 @@ def _question_page(app: App):
 
     inputs = [question, publishers, themes, year_from, year_to, reports, history]
     outputs = [answer, panel, text, download_md, download_docx, recent, history]
-    submit.click(ask, inputs, outputs, api_visibility="private")
-    question.submit(ask, inputs, outputs, api_visibility="private")
+    submit.click(answer_question, inputs, outputs, api_visibility="private")
+    question.submit(answer_question, inputs, outputs, api_visibility="private")
     recent.input(lambda q: q, recent, question, api_visibility="private").then(
-        ask, inputs, outputs, api_visibility="private")
+        answer_question, inputs, outputs, api_visibility="private")
     copy.click(None, text, None, js="(t) => { navigator.clipboard?.writeText(t); }")
     return publishers, themes, year_from, year_to, reports
 
