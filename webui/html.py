@@ -186,8 +186,6 @@ def pdf_url(corpus_dir: Path, file: str) -> str | None:
 def _refusal_html(summary: Summary, key: str, pdf_links: Mapping[str, str]) -> str:
     first = to_markdown(summary).splitlines()[0]
     parts = [f'<div class="rw-answer"><p><strong>{escape(first)}</strong></p>']
-    if summary.reason:
-        parts.append(f'<p class="rw-muted">{escape(summary.reason)}</p>')
     if summary.retrieved:
         parts.append("<h4>Misschien relevant</h4><ul>")
         parts += [_maybe_relevant(n, chunk, key) for n, chunk in
