@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from langchain_text_splitters import CharacterTextSplitter
 
 from core.models import Chunk, Sentence
 from ingest.clean import HEADING, PARAGRAPH, Block, join_lines
+from ingest.pdf_tables import ParagraphOrigin, origin_pieces
 from ingest.sentences import split_sentences
 
 CHUNK_TOKENS = 320
@@ -42,9 +44,14 @@ def approx_tokens(text: str) -> int:
     return round(len(_TOKEN_RE.findall(text)) * 1.35)
 
 
-def lay_out(pages_blocks: list[list[Block]]) -> LaidOutDocument:
-    """Join the pages' blocks into one text; a paragraph running onto the next page stays one."""
-    units = _units(pages_blocks)
+def lay_out(pages_blocks: list[list[Block]],
+            origins: Sequence[Sequence[ParagraphOrigin]] = ()) -> LaidOutDocument:
+    """Join the pages' blocks into one text; a paragraph running onto the next page stays one.
+
+    ``origins`` (per page) tells which table cell paragraphs on a page hold text of other pages,
+    so that every sentence gets the page it starts on.
+    """
+    units = _units(pages_blocks, origins)
     texts = ["".join(piece for piece, _ in unit[1]) for unit in units]
     spans = split_sentences(texts[i] if units[i][0] != HEADING else "" for i in range(len(units)))
     spans = [_reattach_openers(text, unit_spans) for text, unit_spans in zip(texts, spans)]
@@ -67,13 +74,18 @@ def lay_out(pages_blocks: list[list[Block]]) -> LaidOutDocument:
 
 def chunk_document(doc_id: str, laid_out: LaidOutDocument,
                    max_tokens: int = CHUNK_TOKENS) -> list[Chunk]:
-    """Pack whole sentences into chunks of at most ``max_tokens``, never crossing a sentence."""
+    """Pack whole sentences into chunks of at most ``max_tokens``, never crossing a sentence.
+
+    A chunk reads forward through the pages: where the next sentence stands on an earlier page
+    (a table cell after a cell that ran onto later pages) a new chunk begins.
+    """
     splitter = CharacterTextSplitter(
         separator=_SENTENCE_SEPARATOR, chunk_size=max_tokens, chunk_overlap=0,
         length_function=approx_tokens, keep_separator=False,
     )
     chunks: list[Chunk] = []
-    for group in _section_groups(laid_out.sentences):
+    for group in (run for section in _section_groups(laid_out.sentences)
+                  for run in _forward_runs(section)):
         packed = splitter.split_text(_SENTENCE_SEPARATOR.join(s.text for s in group))
         cursor = 0
         for chunk_text in packed:
@@ -83,11 +95,14 @@ def chunk_document(doc_id: str, laid_out: LaidOutDocument,
     return chunks
 
 
-def _units(pages_blocks: list[list[Block]]) -> list[tuple[str, list[tuple[str, int]]]]:
+def _units(pages_blocks: list[list[Block]], origins: Sequence[Sequence[ParagraphOrigin]] = (),
+           ) -> list[tuple[str, list[tuple[str, int]]]]:
     """Blocks as (kind, [(text piece, page)]), merging paragraphs continued across pages."""
     units: list[tuple[str, list[tuple[str, int]]]] = []
     for page_number, blocks in enumerate(pages_blocks, start=1):
+        pending = list(origins[page_number - 1]) if page_number <= len(origins) else []
         for position, block in enumerate(blocks):
+            block_pieces = origin_pieces(block.text, page_number, pending)
             previous = units[-1] if units else None
             continues = (
                 position == 0 and previous is not None and previous[0] != HEADING
@@ -101,9 +116,12 @@ def _units(pages_blocks: list[list[Block]]) -> list[tuple[str, list[tuple[str, i
                 if not joined.startswith(before):  # the end-of-line hyphen was dropped
                     pieces[-1] = (pieces[-1][0][:-1], pieces[-1][1])
                     before = before[:-1]
-                pieces.append((joined[len(before):], page_number))
+                glue = joined[len(before):len(joined) - len(block.text)]
+                first, first_page = block_pieces[0]
+                pieces.append((glue + first, first_page))
+                pieces.extend(block_pieces[1:])
             else:
-                units.append((block.kind, [(block.text, page_number)]))
+                units.append((block.kind, block_pieces))
     return units
 
 
@@ -141,6 +159,17 @@ def _section_groups(sentences: tuple[SentenceSpan, ...]) -> list[list[SentenceSp
         else:
             groups[-1].append(sentence)
     return groups
+
+
+def _forward_runs(sentences: list[SentenceSpan]) -> list[list[SentenceSpan]]:
+    """The sentences split where one stands on an earlier page than the one before it."""
+    runs: list[list[SentenceSpan]] = []
+    for sentence in sentences:
+        if runs and sentence.page >= runs[-1][-1].page:
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+    return runs
 
 
 def _make_chunk(doc_id: str, ordinal: int, members: list[SentenceSpan]) -> Chunk:

@@ -46,7 +46,7 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
     raw = read_raw_pages(path, password=entry.get("password"))
     raw_pages, pdf_info = raw.pages, raw.info
     pages_blocks = clean_pages(raw_pages, markdown=path.suffix.lower() == ".md")
-    laid_out = lay_out(pages_blocks)
+    laid_out = lay_out(pages_blocks, [getattr(page, "origins", ()) for page in raw_pages])
     if not laid_out.sentences:
         raise IngestError(path.name, "er is geen bruikbare tekst gevonden",
                           "no usable text was found")

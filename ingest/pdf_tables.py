@@ -6,11 +6,17 @@ between the other columns. Here the text pieces keep their positions: columns ar
 positions that recur on lines shared by three or more of them, rows start at the labels in the
 leftmost column, the repeated column header is kept once, and every cell is joined back into
 words. A page without such a grid keeps pypdf's own text, unchanged.
+
+A row is written out on the page where it starts, but every piece of its cells keeps the page it
+was read from: the returned page texts carry, per cell paragraph holding text of another page,
+where in it each page's text begins (``PageText.origins``), so that a sentence is cited with the
+page it stands on.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +32,26 @@ _ROW_GAP = 20.0  # points between label lines that start a new row
 _LABEL_GAP = 5.0
 _SENTENCE_END = re.compile(r"[.!?;:,)]$")
 _WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class ParagraphOrigin:
+    """A cell paragraph (as its letters and digits, ``key``) and where each page's text begins:
+    (offset into ``key``, page number from 1), in order."""
+
+    key: str
+    starts: tuple[tuple[int, int], ...]
+
+
+class PageText(str):
+    """A page's text with the origins of the cell paragraphs on it that came from other pages."""
+
+    origins: tuple[ParagraphOrigin, ...]
+
+    def __new__(cls, text: str, origins: Sequence[ParagraphOrigin] = ()) -> PageText:
+        page = super().__new__(cls, text)
+        page.origins = tuple(origins)
+        return page
 
 
 @dataclass(frozen=True)
@@ -46,10 +72,10 @@ class _Table:
 class _Row:
     page: int
     label: list[str] = field(default_factory=list)
-    cells: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    cells: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
 
 
-def extract_page_texts(pages: Sequence[PageObject], texts: Sequence[str]) -> list[str]:
+def extract_page_texts(pages: Sequence[PageObject], texts: Sequence[str]) -> list[PageText]:
     """The pages' texts (``texts`` as pypdf extracted them) with any table grid rebuilt."""
     fragments = [page_fragments(page) for page in pages]
     margin = _left_margin(fragments)
@@ -71,16 +97,59 @@ def extract_page_texts(pages: Sequence[PageObject], texts: Sequence[str]) -> lis
             tables.append(table)
         _add_rows(table, index, cells, labels, header_depth)
     table_text: dict[int, list[str]] = defaultdict(list)
+    origins: dict[int, list[ParagraphOrigin]] = defaultdict(list)
     words = {word.lower() for text in texts for word in _WORD.findall(text)} if tables else set()
     for table in tables:
         header = " – ".join(_join_pieces(parts, words) for parts in table.header)
         table_text[table.rows[0].page if table.rows else 0].append(header)
         for row in table.rows:
-            table_text[row.page].extend(_row_paragraphs(row, len(table.columns), words))
+            for text, origin in _row_paragraphs(row, len(table.columns), words):
+                table_text[row.page].append(text)
+                if origin and any(page != row.page + 1 for _, page in origin.starts):
+                    origins[row.page].append(origin)
     return [
-        "\n\n".join(part for part in (before[i], *table_text.get(i, ()), after[i]) if part.strip())
+        PageText("\n\n".join(part for part in (before[i], *table_text.get(i, ()), after[i])
+                              if part.strip()), origins.get(i, ()))
         for i in range(len(texts))
     ]
+
+
+def text_key(text: str) -> str:
+    """The letters and digits of a text, lowercase and without ligatures: what cleaning and
+    joining a cell's pieces never change. One character's key is its part of the whole's."""
+    return "".join(_char_key(char) for char in unicodedata.normalize("NFC", text))
+
+
+def _char_key(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", char).lower() if c.isalnum())
+
+
+def origin_pieces(text: str, page: int, pending: list[ParagraphOrigin]) -> list[tuple[str, int]]:
+    """A clean block's text as (text, page) pieces: split where a cell paragraph's text moves to
+    another page when the block is one of ``pending`` (which it is then taken from), else whole.
+    A block may have lost a leading bullet mark to cleaning, so its key may end the paragraph's."""
+    key = text_key(text)
+    match = next((o for o in pending if key and o.key.endswith(key)), None) if pending else None
+    if match is None:
+        return [(text, page)]
+    pending.remove(match)
+    skipped = len(match.key) - len(key)
+    cuts: list[tuple[int, int]] = []  # (character index in text, page from there on)
+    starts = [(max(offset - skipped, 0), number) for offset, number in match.starts]
+    position = 0
+    for index, char in enumerate(text):
+        size = len(_char_key(char))
+        while size and starts and starts[0][0] <= position:
+            cut = index
+            while cut > 0 and not text[cut - 1].isspace() and not _char_key(text[cut - 1]):
+                cut -= 1  # an opening bracket or quote goes with its word
+            cuts.append((cut, starts.pop(0)[1]))
+        position += size
+    if not cuts:
+        return [(text, page)]
+    cuts[0] = (0, cuts[0][1])
+    bounds = [index for index, _ in cuts[1:]] + [len(text)]
+    return [(text[start:end], number) for (start, number), end in zip(cuts, bounds) if end > start]
 
 
 def page_fragments(page: PageObject) -> list[Fragment]:
@@ -218,13 +287,33 @@ def _add_rows(table: _Table, page: int, cells: list[Fragment], labels: list[Frag
             continue
         started = [i for i, y in enumerate(starts) if y + 2.0 >= fragment.y]
         row = table.rows[first_new + started[-1]] if started else table.rows[first_new - 1]
-        row.cells[_column_of(fragment, table.columns)].append(fragment.text)
+        row.cells[_column_of(fragment, table.columns)].append((fragment.text, page))
 
 
-def _row_paragraphs(row: _Row, columns: int, words: set[str]) -> list[str]:
-    parts = [_join_pieces(row.label, words)]
-    parts += [_join_pieces(row.cells.get(i, []), words) for i in range(columns)]
-    return [" ".join(part.split()) for part in parts if part.strip()]
+def _row_paragraphs(row: _Row, columns: int,
+                    words: set[str]) -> list[tuple[str, ParagraphOrigin | None]]:
+    """The row's label and cells as paragraphs, each with where its pages' texts begin."""
+    cells = [[(label, row.page) for label in row.label]]
+    cells += [row.cells.get(i, []) for i in range(columns)]
+    paragraphs = []
+    for pieces in cells:
+        text = " ".join(_join_pieces([piece for piece, _ in pieces], words).split())
+        if text.strip():
+            paragraphs.append((text, _origin(text, pieces)))
+    return paragraphs
+
+
+def _origin(text: str, pieces: Sequence[tuple[str, int]]) -> ParagraphOrigin | None:
+    """Where each page's pieces begin in the paragraph's key (page numbers from 1); None when the
+    joined text lost or gained letters, which joining never does."""
+    key = text_key(text)
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for piece, page in pieces:
+        if not starts or starts[-1][1] != page + 1:
+            starts.append((offset, page + 1))
+        offset += len(text_key(piece))
+    return ParagraphOrigin(key, tuple(starts)) if offset == len(key) else None
 
 
 def _join_pieces(pieces: Sequence[str], words: set[str]) -> str:
