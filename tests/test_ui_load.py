@@ -7,7 +7,6 @@ Every answer must be the complete, cited answer the library gives on its own; th
 from __future__ import annotations
 
 import html
-import socket
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ import pytest
 from gradio_client import Client
 
 from summarise.render import to_markdown
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -29,17 +29,11 @@ QUESTIONS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(corpus_library):
     from ui import serve
 
-    port = _free_port()
+    port = free_port()
     blocks = serve(corpus_library, port=port, block=False)
     yield f"http://127.0.0.1:{port}/"
     blocks.close()

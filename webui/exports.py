@@ -16,12 +16,11 @@ from pathlib import Path
 from docx import Document as WordDocument
 
 from core.models import Summary
-from summarise.export import document_title, to_docx
+from summarise.export import add_inline, document_title, to_docx
 from summarise.render import to_markdown
 
 MAX_AGE_S = 3600
 _HEADING = re.compile(r"^(?:#{1,3}\s+|\*\*)(.+?)(?:\*\*)?$")
-_INLINE = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*")
 
 
 class Downloads:
@@ -78,11 +77,11 @@ def edited_docx(text: str, title: str, path: Path) -> None:
             continue
         heading = _HEADING.match(line)
         if line.startswith("- "):
-            _runs(document.add_paragraph(style="List Bullet"), line[2:])
+            add_inline(document.add_paragraph(style="List Bullet"), line[2:])
         elif heading and (line.startswith("#") or line.endswith("**")):
             document.add_heading(heading.group(1), level=2)
         else:
-            _runs(document.add_paragraph(), line)
+            add_inline(document.add_paragraph(), line)
     document.save(path)
 
 
@@ -91,14 +90,3 @@ def slug(text: str, fallback: str = "samenvatting") -> str:
     words = re.findall(r"[A-Za-z0-9]+", text.lower())
     return "-".join(words[:8])[:60] or fallback
 
-
-def _runs(paragraph, text: str) -> None:
-    position = 0
-    for match in _INLINE.finditer(text):
-        paragraph.add_run(text[position:match.start()])
-        if match.group(1) is not None:
-            paragraph.add_run(match.group(1)).bold = True
-        else:
-            paragraph.add_run(match.group(2)).italic = True
-        position = match.end()
-    paragraph.add_run(text[position:])
