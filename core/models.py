@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def year_of(date: str) -> int | None:
+    """The year of an ISO date ("2020", "2020-07", "2020-07-01"), or None when it has none."""
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a report; ``number`` is the 1-based PDF page index."""
@@ -35,7 +40,7 @@ class Document:
 
     @property
     def year(self) -> int | None:
-        return int(self.date[:4]) if self.date[:4].isdigit() else None
+        return year_of(self.date)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class DocumentInfo:
 
     @property
     def year(self) -> int | None:
-        return int(self.date[:4]) if self.date[:4].isdigit() else None
+        return year_of(self.date)
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, page_words
 
 SEED_QUESTIONS = [
     "Wat zijn de gevolgen van corona voor de mentale gezondheid?",
@@ -21,15 +20,10 @@ SEED_QUESTIONS = [
 ]
 
 
-def _normalised(text: str) -> str:
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
-    return re.sub(r"[^\w]+", " ", text).lower().strip()
-
-
 @pytest.fixture(scope="module")
 def pdf_pages() -> dict[str, list[str]]:
     """The page texts as pypdf reads them, independent of our cleaning."""
-    return {path.name: [_normalised(page.extract_text()) for page in PdfReader(path).pages]
+    return {path.name: [page_words(page.extract_text()) for page in PdfReader(path).pages]
             for path in CORPUS.glob("*.pdf")}
 
 
@@ -44,7 +38,7 @@ def test_every_citation_points_at_the_page_where_the_sentence_stands(
             assert citation.quote == sentence.text
             if citation.file.endswith(".pdf"):
                 # The sentence starts on the cited page (its end may run onto the next).
-                opening = " ".join(_normalised(sentence.text).split()[:6])
+                opening = " ".join(page_words(sentence.text).split()[:6])
                 assert opening in pdf_pages[citation.file][citation.page - 1], (
                     citation.file, citation.page, sentence.text)
             else:

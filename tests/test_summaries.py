@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 
@@ -10,30 +9,24 @@ import pytest
 from pypdf import PdfReader
 
 from summarise.render import to_markdown
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, letters, page_words
 
 VNG = "vng-2021-sociaal-sterker-de-crisis-uit.pdf"
 
 
-def _normalised(text: str) -> str:
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
-    return re.sub(r"[^\w]+", " ", text).lower().strip()
-
-
 @pytest.fixture(scope="module")
 def vng_pages() -> list[str]:
-    return [_normalised(page.extract_text()) for page in PdfReader(CORPUS / VNG).pages]
+    return [page_words(page.extract_text()) for page in PdfReader(CORPUS / VNG).pages]
 
 
 def _stands_on(sentence: str, page: int, pages: list[str]) -> bool:
     """The sentence opens on ``page``. Prose is checked by its first six words; a sentence
     from a narrow table column (pypdf splits its words into fragments, tests/test_table_pages.py)
     by its first long word in the page's letters."""
-    if " ".join(_normalised(sentence).split()[:6]) in pages[page - 1]:
+    if " ".join(page_words(sentence).split()[:6]) in pages[page - 1]:
         return True
-    long_words = [re.sub(r"[^a-z]", "", w.lower()) for w in sentence.split()]
-    first = next(w for w in long_words if len(w) >= 5)
-    return first in re.sub(r"[^a-z]", "", pages[page - 1])
+    first = next(word for word in map(letters, sentence.split()) if len(word) >= 5)
+    return first in letters(pages[page - 1])
 
 
 def test_report_summary_covers_sections_within_budget_with_true_pages(corpus_library, vng_pages):

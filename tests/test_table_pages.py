@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from pypdf import PdfReader
 
 from ingest.document import parse_document
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, letters
 
 PDF = CORPUS / "vng-2021-sociaal-sterker-de-crisis-uit.pdf"
 TABLE_PAGES = range(21, 44)
 _MIN_LETTERS = 5
-
-
-def letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
 
 
 @pytest.fixture(scope="module")
