@@ -126,10 +126,10 @@ class Library:
         fetched = time.perf_counter()
         stored = self.store.sentences_of([chunk.chunk_id for chunk in result.chunks])
         candidates = _candidates(stored)
-        documents = {info.doc_id: info for info in self.documents()}
         evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
                             result.terms_in_top)
-        summary = answer_question(question, evidence, candidates, documents, word_budget)
+        summary = answer_question(question, evidence, candidates, self.retriever.documents,
+                                  word_budget)
         summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
         if self.settings.llm_url:
             summary = self._rewritten(summary)

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from core.lexical import content_stems, question_focus
-from core.models import RetrievedChunk
+from core.models import DocumentInfo, RetrievedChunk
 from index.bm25 import Bm25Index
 from index.embedders import Embedder
+from index.facets import ChunkFacets
 from index.store import Store
 
 RRF_K = 60
@@ -19,6 +20,9 @@ CANDIDATES = 50
 MMR_POOL = 30
 MMR_LAMBDA = 0.85
 SAME_PASSAGE = 0.97
+# How long a retriever trusts its view of the store before it checks for reports committed or
+# removed by another process (several users sharing one Chroma server).
+RECHECK_SECONDS = 30.0
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -51,16 +55,6 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def matches(self, meta: dict) -> bool:
-        year = int(meta.get("year") or 0)
-        return (
-            (not self.publishers or meta.get("publisher") in self.publishers)
-            and (self.year_from is None or year >= self.year_from)
-            and (self.year_to is None or year <= self.year_to)
-            and (not self.doc_ids or meta.get("doc_id") in self.doc_ids)
-            and (not self.themes or bool(set(self.themes) & set(meta.get("themes") or ())))
-        )
-
     @property
     def active(self) -> bool:
         return self.chroma_where() is not None
@@ -84,33 +78,42 @@ class SearchResult:
 
 
 class Retriever:
-    """Answers queries from one store; keeps the BM25 side in step with the store's contents."""
+    """Answers queries from one store; keeps the BM25 side, the chunks' filter fields and the
+    committed documents in step with the store's contents.
+
+    ``documents`` holds every committed document as of the last check; a chunk whose document
+    is not among them (still being written by another process) is never returned.
+    """
 
     def __init__(self, store: Store, embedder: Embedder, cache_dir: Path) -> None:
         self.store = store
         self.embedder = embedder
+        self.documents: dict[str, DocumentInfo] = {}
         self._bm25_dir = cache_dir / "bm25"
         self._bm25: Bm25Index | None = None
-        self._chunk_meta: dict[str, dict] = {}
+        self._facets = ChunkFacets([], {})
         self._duplicates: frozenset[str] = frozenset()
         self._fingerprint = ""
+        self._checked_at = 0.0
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the derived BM25 index if the store changed since it was built."""
-        fingerprint = self.store.fingerprint()
+        """Re-read the committed documents; reload the derived indexes if documents were
+        committed or removed since they were built."""
+        infos = self.store.document_infos()
+        self._checked_at = time.monotonic()
+        self.documents = {info.doc_id: info for info in infos}  # metadata edits included
+        fingerprint = self.store.fingerprint(infos)
         if self._bm25 is not None and fingerprint == self._fingerprint:
             return
         chunks = list(self.store.all_chunks())
-        self._chunk_meta = {chunk_id: meta for chunk_id, _, meta in chunks}
-        infos = self.store.document_infos()
-        committed = {info.doc_id for info in infos}
         self._duplicates = frozenset(info.doc_id for info in infos
-                                     if info.duplicate_of and info.duplicate_of in committed)
+                                     if info.duplicate_of and info.duplicate_of in self.documents)
         bm25 = Bm25Index.load(self._bm25_dir, fingerprint)
         if bm25 is None:
             bm25 = Bm25Index.build((chunk_id, text) for chunk_id, text, _ in chunks)
             bm25.save(self._bm25_dir, fingerprint)
+        self._facets = ChunkFacets(bm25.chunk_ids, {chunk_id: meta for chunk_id, _, meta in chunks})
         self._bm25, self._fingerprint = bm25, fingerprint
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
@@ -122,6 +125,8 @@ class Retriever:
         """
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose from {MODES}")
+        if time.monotonic() - self._checked_at > RECHECK_SECONDS:
+            self.refresh()
         filters = filters or Filters()
         excluded = self._duplicates - set(filters.doc_ids)
         started = time.perf_counter()
@@ -138,7 +143,8 @@ class Retriever:
         fused = reciprocal_rank_fusion(rankings)[:MMR_POOL]
         records = self.store.chunk_records([chunk_id for chunk_id, _ in fused], with_vectors=True)
         pool = [_retrieved(chunk_id, score, records[chunk_id], query_vector)
-                for chunk_id, score in fused if chunk_id in records]
+                for chunk_id, score in fused
+                if chunk_id in records and records[chunk_id]["meta"]["doc_id"] in self.documents]
         chunks = tuple(_diverse(pool, [records[c.chunk_id]["vector"] for c in pool], k))
         finished = time.perf_counter()
         known, in_top = self._term_coverage(question, chunks[:5])
@@ -153,14 +159,9 @@ class Retriever:
     def _bm25_search(self, question: str, filters: Filters,
                      excluded: frozenset[str]) -> list[tuple[str, float]]:
         assert self._bm25 is not None
-        mask = None
-        if filters.active or excluded:
-            mask = np.array([
-                filters.matches(meta) and meta.get("doc_id") not in excluded
-                for meta in (self._chunk_meta[cid] for cid in self._bm25.chunk_ids)
-            ], dtype=bool)
-            if not mask.any():
-                return []
+        mask = self._facets.mask(filters, excluded)
+        if mask is not None and not mask.any():
+            return []
         return self._bm25.search(question, CANDIDATES, mask)
 
     def _term_coverage(self, question: str,

@@ -124,10 +124,11 @@ class Store:
         return sorted(infos, key=lambda info: info.file)
 
     @_reachable
-    def fingerprint(self) -> str:
-        """Changes whenever a document is committed or removed: keys derived caches."""
-        return json.dumps(sorted((i.doc_id, i.file_sha256, i.duplicate_of or "")
-                                 for i in self.document_infos()))
+    def fingerprint(self, infos: Sequence[DocumentInfo] | None = None) -> str:
+        """Changes whenever a document is committed or removed: keys derived caches.
+        ``infos`` saves a second read when the caller has just read the document records."""
+        infos = self.document_infos() if infos is None else infos
+        return json.dumps(sorted((i.doc_id, i.file_sha256, i.duplicate_of or "") for i in infos))
 
     @_reachable
     def document_signatures(self) -> list[tuple[str, str, str, float]]:

@@ -53,3 +53,52 @@ def test_ranking_is_diverse_and_scores_fall_along_it(corpus_library):
     scores = [c.score for c in result.chunks]
     assert scores == sorted(scores, reverse=True)
     assert len({c.text for c in result.chunks}) == len(result.chunks)
+
+
+def test_chunk_facets_mask_combines_every_filter_and_the_exclusions():
+    from index.facets import ChunkFacets
+
+    metas = {
+        "a:0": {"doc_id": "a", "publisher": "SCP", "year": 2020, "themes": ["jeugd"]},
+        "a:1": {"doc_id": "a", "publisher": "SCP", "year": 2020, "themes": ["schulden_armoede"]},
+        "b:0": {"doc_id": "b", "publisher": "VNG", "year": 2022, "themes": ["jeugd", "wonen"]},
+        "c:0": {"doc_id": "c", "publisher": "VNG", "year": 2023},
+    }
+    facets = ChunkFacets(list(metas), metas)
+    assert facets.mask(Filters()) is None
+    assert facets.mask(Filters(publishers=("VNG",))).tolist() == [False, False, True, True]
+    assert facets.mask(Filters(year_from=2021, year_to=2022)).tolist() == [False, False, True, False]
+    assert facets.mask(Filters(themes=("jeugd", "wonen"))).tolist() == [True, False, True, False]
+    assert facets.mask(Filters(doc_ids=("a", "c"))).tolist() == [True, True, False, True]
+    assert facets.mask(Filters(publishers=("RVS",))).tolist() == [False] * 4
+    assert facets.mask(Filters(themes=("jeugd",)), {"a"}).tolist() == [False, False, True, False]
+
+
+REPORT = ("Schuldhulpverlening in de wijk\n\nDe gemeente Zwolle bood tijdens de coronacrisis "
+          "schuldhulpverlening aan huis aan. Huishoudens met betalingsachterstanden bij de "
+          "energieleverancier kregen binnen twee weken een schuldhulpverlener op bezoek. "
+          "Volgens de gemeente daalde het aantal huisuitzettingen daardoor met een derde.\n")
+
+
+def test_a_report_committed_by_another_process_is_found_after_the_recheck(tmp_path, embedder,
+                                                                         monkeypatch):
+    """Two users share one index: the reader's retriever notices the writer's new report."""
+    from conftest import make_settings
+
+    from index import search
+    from library import Library
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zwolle-schulden.txt").write_text(REPORT, encoding="utf-8")
+    settings = make_settings(tmp_path / "data", corpus)
+    reader = Library(settings, embedder)
+    assert reader.search("schuldhulpverlening aan huis").chunks == ()
+    Library(settings, embedder).ingest([corpus])
+
+    assert reader.search("schuldhulpverlening aan huis").chunks == (), (
+        "a report the reader has not seen committed yet must not be returned")
+    monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
+    found = reader.search("schuldhulpverlening aan huis", mode="bm25")
+    assert [c.file for c in found.chunks] == ["zwolle-schulden.txt"]
+    assert "zwolle-schulden.txt" in {info.file for info in reader.retriever.documents.values()}
