@@ -84,6 +84,16 @@ def test_split_is_deterministic_disjoint_and_stratified():
     assert any(not passages[i].themes for i in held)
 
 
+def test_second_labelling_round_is_the_seeded_random_draw():
+    """Rows 113-252 were drawn, not chosen: the sampler reproduces them, in order."""
+    out = subprocess.run([sys.executable, str(ROOT / "eval" / "gold" / "sample_passages.py"),
+                          "--seed", "2026", "-n", "140", "--before", "112"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+    drawn = [json.loads(line) for line in out.stdout.splitlines()]
+    rows = [json.loads(line) for line in PASSAGES.read_text(encoding="utf-8").splitlines()][112:]
+    assert [(r["file"], r["quote"]) for r in drawn] == [(r["file"], r["quote"]) for r in rows]
+
+
 def test_committed_calibration_is_what_calibrate_produces(embedder):
     committed = json.loads(calibration_path(THEMES).read_text(encoding="utf-8"))
     tagger = ThemeTagger(load_taxonomy(THEMES), embedder)
