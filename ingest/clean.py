@@ -34,11 +34,11 @@ def clean_pages(raw_pages: list[str], markdown: bool = False) -> list[list[Block
     if markdown:
         pages_lines = [_markdown_to_plain(lines) for lines in pages_lines]
     pages_lines = strip_running_lines(pages_lines)
-    vocabulary = _vocabulary(pages_lines)
+    words = vocabulary(pages_lines)
     width = _typical_line_width(pages_lines)
     double_spaced = _is_double_spaced(pages_lines)
     return [
-        _blocks(lines, vocabulary, width, double_spaced, markdown) for lines in pages_lines
+        _blocks(lines, words, width, double_spaced, markdown) for lines in pages_lines
     ]
 
 
@@ -113,12 +113,12 @@ def _strip_inline_markup(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _vocabulary(pages_lines: list[list[str]]) -> Counter[str]:
+def vocabulary(pages_lines: list[list[str]]) -> Counter[str]:
+    """How often each word (lower case) occurs in the lines; a word cut at a line end is left out."""
     words: Counter[str] = Counter()
     for lines in pages_lines:
         for line in lines:
-            # A word cut at the end of a line is not evidence of anything; leave it out.
-            body = line[:-1] if line.endswith("-") else line
+            body = re.sub(r"\S*-$", "", line)
             words.update(word.lower() for word in _WORD_RE.findall(body))
     return words
 
@@ -135,7 +135,7 @@ def _is_double_spaced(pages_lines: list[list[str]]) -> bool:
     return len(lines) > 20 and blank >= 0.4 * len(lines)
 
 
-def _blocks(lines: list[str], vocabulary: Counter[str], width: float,
+def _blocks(lines: list[str], words: Counter[str], width: float,
             double_spaced: bool, markdown: bool) -> list[Block]:
     blocks: list[Block] = []
     kind, current = PARAGRAPH, ""
@@ -164,7 +164,7 @@ def _blocks(lines: list[str], vocabulary: Counter[str], width: float,
             blocks.append(Block(HEADING, line))
             continue
         elif current:
-            current = join_lines(current, line, vocabulary)
+            current = join_lines(current, line, words)
         else:
             current = line
         if _ends_paragraph(line, next_line, width, markdown):

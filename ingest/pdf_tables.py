@@ -23,15 +23,14 @@ from dataclasses import dataclass, field
 
 from pypdf import PageObject
 
-from ingest.clean import join_lines
-from ingest.wordbreaks import BREAK, resolve_breaks
+from ingest.clean import join_lines, vocabulary
+from ingest.wordbreaks import BREAK, Lexicon, resolve_breaks
 
 _MIN_COLUMNS = 3  # cell columns on one line before the line counts as a table row
 _MIN_GRID_LINES = 2
 _ROW_GAP = 20.0  # points between label lines that start a new row
 _LABEL_GAP = 5.0
 _SENTENCE_END = re.compile(r"[.!?;:,)]$")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -98,12 +97,13 @@ def extract_page_texts(pages: Sequence[PageObject], texts: Sequence[str]) -> lis
         _add_rows(table, index, cells, labels, header_depth)
     table_text: dict[int, list[str]] = defaultdict(list)
     origins: dict[int, list[ParagraphOrigin]] = defaultdict(list)
-    words = {word.lower() for text in texts for word in _WORD.findall(text)} if tables else set()
+    # The body text's words, not the tables': their pieces ("Lei", "dse") are no words.
+    lexicon = Lexicon(vocabulary([text.splitlines() for text in (*before, *after)]))
     for table in tables:
-        header = " – ".join(_join_pieces(parts, words) for parts in table.header)
+        header = " – ".join(_join_pieces(parts, lexicon) for parts in table.header)
         table_text[table.rows[0].page if table.rows else 0].append(header)
         for row in table.rows:
-            for text, origin in _row_paragraphs(row, len(table.columns), words):
+            for text, origin in _row_paragraphs(row, len(table.columns), lexicon):
                 table_text[row.page].append(text)
                 if origin and any(page != row.page + 1 for _, page in origin.starts):
                     origins[row.page].append(origin)
@@ -291,13 +291,13 @@ def _add_rows(table: _Table, page: int, cells: list[Fragment], labels: list[Frag
 
 
 def _row_paragraphs(row: _Row, columns: int,
-                    words: set[str]) -> list[tuple[str, ParagraphOrigin | None]]:
+                    lexicon: Lexicon) -> list[tuple[str, ParagraphOrigin | None]]:
     """The row's label and cells as paragraphs, each with where its pages' texts begin."""
     cells = [[(label, row.page) for label in row.label]]
     cells += [row.cells.get(i, []) for i in range(columns)]
     paragraphs = []
     for pieces in cells:
-        text = " ".join(_join_pieces([piece for piece, _ in pieces], words).split())
+        text = " ".join(_join_pieces([piece for piece, _ in pieces], lexicon).split())
         if text.strip():
             paragraphs.append((text, _origin(text, pieces)))
     return paragraphs
@@ -316,7 +316,7 @@ def _origin(text: str, pieces: Sequence[tuple[str, int]]) -> ParagraphOrigin | N
     return ParagraphOrigin(key, tuple(starts)) if offset == len(key) else None
 
 
-def _join_pieces(pieces: Sequence[str], words: set[str]) -> str:
+def _join_pieces(pieces: Sequence[str], lexicon: Lexicon) -> str:
     """Join a cell's line pieces: a space ends a word, a hyphen may be a break, else the lexicon."""
     text = ""
     for piece in pieces:
@@ -328,7 +328,7 @@ def _join_pieces(pieces: Sequence[str], words: set[str]) -> str:
             text = f"{text} {piece}"
         else:
             text += BREAK + piece
-    return resolve_breaks(" ".join(text.split()), words)
+    return resolve_breaks(" ".join(text.split()), lexicon)
 
 
 def _lines_text(fragments: Sequence[Fragment]) -> str:

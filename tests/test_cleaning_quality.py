@@ -71,6 +71,17 @@ def test_a_table_drawn_in_narrow_columns_is_read_cell_by_cell(parsed):
     assert "Vee r" not in text and "rkra cht" not in text
 
 
+def test_names_and_loanwords_in_narrow_cells_stay_whole(parsed):
+    """Cells one to three letters wide break names anywhere; the pieces are no words of the
+    document ("Lei", "dse"), and a rare short word of the lexicon does not split a name off."""
+    text = parsed["vng-2021-sociaal-sterker-de-crisis-uit.pdf"].text
+    assert "is in de Leidse regio een stagepact071 afgesloten" in text
+    assert "Leiden lanceerde de Leidse Burcht" in text
+    assert "via de digitale hangout in Helmond of de site voor jongeren" in text
+    assert "Veerkracht – Kanselijkheid – Eigenaarschap" in text  # the PDF's own short header
+    assert "de Meijerij" in text and "Heerenveen, Raalte en Urk" in text
+
+
 def test_footnote_markers_do_not_glue_into_words(parsed):
     text = parsed["impactcorona-2022-lessen-sociaal-domein.pdf"].text
     assert not re.search(r"\bCOVID-19\d", text)
