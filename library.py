@@ -124,7 +124,7 @@ class Library:
         started = time.perf_counter()
         result = self.search(question, filters=filters, mode=mode)
         fetched = time.perf_counter()
-        stored = self.store.sentences_of([chunk.chunk_id for chunk in result.chunks])
+        stored = self.store.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
         candidates = _candidates(stored)
         evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
                             result.terms_in_top)

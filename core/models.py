@@ -101,6 +101,7 @@ class RetrievedChunk:
     section: str = ""
     themes: tuple[str, ...] = ()
     dense_similarity: float = 0.0
+    sentence_count: int | None = None  # None in indexes written before counts were recorded
 
 
 @dataclass(frozen=True)

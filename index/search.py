@@ -11,6 +11,7 @@ import numpy as np
 from core.lexical import content_stems, question_focus
 from core.models import DocumentInfo, RetrievedChunk
 from index.bm25 import Bm25Index
+from index.dense import DenseIndex
 from index.embedders import Embedder
 from index.facets import ChunkFacets
 from index.store import Store
@@ -36,28 +37,10 @@ class Filters:
     doc_ids: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
 
-    def chroma_where(self, exclude_doc_ids: frozenset[str] = frozenset()) -> dict | None:
-        clauses: list[dict] = []
-        if exclude_doc_ids:
-            clauses.append({"doc_id": {"$nin": sorted(exclude_doc_ids)}})
-        if self.publishers:
-            clauses.append({"publisher": {"$in": list(self.publishers)}})
-        if self.year_from is not None:
-            clauses.append({"year": {"$gte": self.year_from}})
-        if self.year_to is not None:
-            clauses.append({"year": {"$lte": self.year_to}})
-        if self.doc_ids:
-            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
-        if self.themes:
-            themes = [{"themes": {"$contains": theme}} for theme in self.themes]
-            clauses.append(themes[0] if len(themes) == 1 else {"$or": themes})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
     @property
     def active(self) -> bool:
-        return self.chroma_where() is not None
+        return bool(self.publishers or self.doc_ids or self.themes
+                    or self.year_from is not None or self.year_to is not None)
 
 
 @dataclass(frozen=True)
@@ -92,6 +75,7 @@ class Retriever:
         self._bm25_dir = cache_dir / "bm25"
         self._bm25: Bm25Index | None = None
         self._facets = ChunkFacets([], {})
+        self._dense = DenseIndex(store, [], np.zeros((0, store.dim), dtype=np.float32))
         self._duplicates: frozenset[str] = frozenset()
         self._fingerprint = ""
         self._checked_at = 0.0
@@ -114,7 +98,14 @@ class Retriever:
             bm25 = Bm25Index.build((chunk_id, text) for chunk_id, text, _ in chunks)
             bm25.save(self._bm25_dir, fingerprint)
         self._facets = ChunkFacets(bm25.chunk_ids, {chunk_id: meta for chunk_id, _, meta in chunks})
+        self._dense = DenseIndex(self.store, *self._vectors_in_order(bm25.chunk_ids))
         self._bm25, self._fingerprint = bm25, fingerprint
+
+    def _vectors_in_order(self, chunk_ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The stored chunk vectors, row ``i`` belonging to ``chunk_ids[i]``."""
+        stored_ids, vectors = self.store.chunk_vectors()
+        row = {chunk_id: i for i, chunk_id in enumerate(stored_ids)}
+        return chunk_ids, vectors[[row[chunk_id] for chunk_id in chunk_ids]]
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                mode: str = "hybrid") -> SearchResult:
@@ -132,13 +123,13 @@ class Retriever:
         started = time.perf_counter()
         query_vector = self.embedder.embed_queries([question_focus(question)])[0]
         embedded = time.perf_counter()
+        mask = self._facets.mask(filters, excluded)
         rankings: list[list[str]] = []
         if mode in ("hybrid", "dense"):
-            dense = self.store.dense_chunks(query_vector, CANDIDATES,
-                                            filters.chroma_where(excluded))
+            dense = self._dense.search(query_vector, CANDIDATES, mask)
             rankings.append([chunk_id for chunk_id, _ in dense])
         if mode in ("hybrid", "bm25"):
-            bm25 = self._bm25_search(question, filters, excluded)
+            bm25 = self._bm25_search(question, mask)
             rankings.append([chunk_id for chunk_id, _ in bm25])
         fused = reciprocal_rank_fusion(rankings)[:MMR_POOL]
         records = self.store.chunk_records([chunk_id for chunk_id, _ in fused], with_vectors=True)
@@ -156,10 +147,8 @@ class Retriever:
                         "retrieve_ms": (finished - embedded) * 1000},
         )
 
-    def _bm25_search(self, question: str, filters: Filters,
-                     excluded: frozenset[str]) -> list[tuple[str, float]]:
+    def _bm25_search(self, question: str, mask: np.ndarray | None) -> list[tuple[str, float]]:
         assert self._bm25 is not None
-        mask = self._facets.mask(filters, excluded)
         if mask is not None and not mask.any():
             return []
         return self._bm25.search(question, CANDIDATES, mask)
@@ -218,4 +207,5 @@ def _retrieved(chunk_id: str, score: float, record: dict, query: np.ndarray) -> 
         text=record["text"], section=meta.get("section", ""),
         themes=tuple(meta.get("themes") or ()),
         dense_similarity=float(record["vector"] @ query),
+        sentence_count=meta.get("sentences"),
     )

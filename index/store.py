@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
@@ -155,7 +155,7 @@ class Store:
                             "year": document.year or 0, "page_start": c.page_start,
                             "page_end": c.page_end, "section": c.section,
                             "char_start": c.char_start, "char_end": c.char_end,
-                            "themes": list(c.themes)})
+                            "sentences": len(c.sentences), "themes": list(c.themes)})
             for c in chunks
         ]
         self._add(self.chunks, [c.chunk_id for c in chunks], [c.text for c in chunks],
@@ -233,15 +233,13 @@ class Store:
     # -- reads for retrieval -----------------------------------------------------------------
 
     @_reachable
-    def dense_chunks(self, vector: np.ndarray, k: int,
-                     where: dict | None = None) -> list[tuple[str, float]]:
-        """The ``k`` nearest chunks as (chunk_id, cosine similarity)."""
+    def dense_chunks(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunks by the HNSW index, as (chunk_id, cosine similarity)."""
         count = self.chunks.count()
         if count == 0:
             return []
         result = self.chunks.query(query_embeddings=[vector.astype(np.float32)],
-                                   n_results=min(k, count), where=where or None,
-                                   include=["distances"])
+                                   n_results=min(k, count), include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
     @_reachable
@@ -266,6 +264,13 @@ class Store:
         return zip(got["ids"], got["documents"], got["metadatas"])
 
     @_reachable
+    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every chunk id and its vector, row by row."""
+        got = self.chunks.get(include=["embeddings"])
+        vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(-1, self.dim)
+        return list(got["ids"]), vectors
+
+    @_reachable
     def chunk_sections(self, doc_id: str) -> dict[str, str]:
         """The section heading of every chunk of a document, keyed by chunk id."""
         got = self.chunks.get(where={"doc_id": doc_id}, include=["metadatas"])
@@ -278,11 +283,22 @@ class Store:
         return _stored_sentences(got)
 
     @_reachable
-    def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
-        """The sentences of the given chunks, with their vectors, in document order."""
-        if not chunk_ids:
-            return []
-        return self.sentences_where({"chunk_id": {"$in": list(chunk_ids)}})
+    def sentences_of(self, sentence_counts: Mapping[str, int | None]) -> list[StoredSentence]:
+        """The sentences of the given chunks (chunk id -> how many sentences it holds), with
+        their vectors, in document order.
+
+        Sentence ids are derived from the counts, since a lookup by id stays fast as the index
+        grows and a metadata filter does not; a chunk without a count (written before counts
+        were recorded) is looked up by filter.
+        """
+        ids = [f"{chunk_id}:{position:03d}" for chunk_id, count in sentence_counts.items()
+               if count is not None for position in range(count)]
+        uncounted = [chunk_id for chunk_id, count in sentence_counts.items() if count is None]
+        found = _stored_sentences(self.sentences.get(
+            ids=ids, include=["documents", "metadatas", "embeddings"])) if ids else []
+        if uncounted:
+            found += self.sentences_where({"chunk_id": {"$in": uncounted}})
+        return sorted(found, key=lambda s: s.sentence_id)
 
     @_reachable
     def page_sentences(self, doc_id: str, page: int) -> list[str]:

@@ -102,3 +102,22 @@ def test_a_report_committed_by_another_process_is_found_after_the_recheck(tmp_pa
     found = reader.search("schuldhulpverlening aan huis", mode="bm25")
     assert [c.file for c in found.chunks] == ["zwolle-schulden.txt"]
     assert "zwolle-schulden.txt" in {info.file for info in reader.retriever.documents.values()}
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5, 0.2, 0.05])
+def test_filtered_dense_search_agrees_with_an_exact_scan(corpus_library, share):
+    """Broad masks go through the HNSW index with oversampling, narrow ones are scanned exactly;
+    on this small index both must give the exact nearest chunks."""
+    import numpy as np
+
+    from index.dense import DenseIndex
+
+    store = corpus_library.store
+    chunk_ids, vectors = store.chunk_vectors()
+    dense = DenseIndex(store, chunk_ids, vectors)
+    query = corpus_library.embedder.embed_queries(["Hoe ging het met de schulden van gezinnen?"])[0]
+    mask = np.random.default_rng(3).random(len(chunk_ids)) < share
+    found = dense.search(query, 10, mask)
+    assert [chunk_id for chunk_id, _ in found] == [c for c, _ in dense.exact(query, 10, mask)]
+    assert all(mask[chunk_ids.index(chunk_id)] for chunk_id, _ in found)
+    assert len(found) == min(10, int(mask.sum()))
