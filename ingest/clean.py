@@ -11,6 +11,10 @@ from dataclasses import dataclass
 HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
 
 _TERMINAL = (".", "!", "?", ":", ";", "…", '"', "”", "’", "'", ")")
+_FOOTNOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_OPENERS = "'\"‘“„("
+_WORDISH = re.compile(r"[^\W\d_]{2}")
+_NUMBERED = re.compile(r"^\d{1,2}\.\s+[^\W\d_]")
 _BULLET_RE = re.compile(r"^\s*(?:[•·●◦▪■□‣∙¢*–—-]|e(?= [A-Z]))\s+")
 _PAGE_NUMBER_RE = re.compile(r"^(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?$",
                              re.IGNORECASE)
@@ -138,7 +142,7 @@ def _is_double_spaced(pages_lines: list[list[str]]) -> bool:
 def _blocks(lines: list[str], words: Counter[str], width: float,
             double_spaced: bool, markdown: bool) -> list[Block]:
     blocks: list[Block] = []
-    kind, current = PARAGRAPH, ""
+    kind, current, previous = PARAGRAPH, "", ""
 
     def close() -> None:
         nonlocal kind, current
@@ -150,51 +154,79 @@ def _blocks(lines: list[str], words: Counter[str], width: float,
     for index, line in enumerate(content):
         if not line:
             close()
+            previous = ""
             continue
         next_line = next((other for other in content[index + 1:] if other), "")
         if markdown and line.startswith("# "):
             close()
             blocks.append(Block(HEADING, line[2:].strip()))
+            previous = ""
             continue
         bullet = _BULLET_RE.match(line)
         if bullet:
             close()
             kind, current = ITEM, line[bullet.end():]
-        elif not current and _looks_like_heading(line, next_line, width):
-            blocks.append(Block(HEADING, line))
-            continue
+        elif kind == HEADING and current and _is_capitals(line):
+            current = join_lines(current, line, words)  # a heading in capitals over two lines
+        elif ((not current or _ends_sentence(previous))
+              and _looks_like_heading(line, next_line, width)):
+            close()  # a heading after a paragraph's last full line starts a block of its own
+            kind, current = HEADING, line
         elif current:
             current = join_lines(current, line, words)
         else:
             current = line
-        if _ends_paragraph(line, next_line, width, markdown):
+        if _ends_block(kind, line, next_line, width, markdown):
             close()
+        previous = line
     close()
     return blocks
 
 
+def _ends_sentence(text: str) -> bool:
+    """Whether the text ends with end punctuation, footnote marks after it left aside."""
+    return text.rstrip(_FOOTNOTE_MARKS).endswith(_TERMINAL)
+
+
+def _is_capitals(line: str) -> bool:
+    letters = [char for char in line if char.isalpha()]
+    return len(letters) >= 4 and all(char.isupper() for char in letters)
+
+
 def _looks_like_heading(line: str, next_line: str, width: float) -> bool:
+    """A short line that starts with a capital or a number and does not end a sentence, before
+    a line that starts anew; a heading in capitals may break a word at its end."""
     words = line.split()
-    if not words or len(words) > 12 or len(line) > min(90, 0.8 * width):
+    capitals = _is_capitals(line)
+    if not words or (len(words) > 12 and not capitals) or len(line) > min(90, 0.8 * width):
         return False
-    if line.endswith(_TERMINAL) or line.endswith((",", "-")):
+    if _ends_sentence(line) or line.endswith(",") or (line.endswith("-") and not capitals):
         return False
-    first = line[0]
-    if not (first.isupper() or first.isdigit()):
-        return False
-    return not next_line or next_line[0].isupper() or bool(_BULLET_RE.match(next_line))
+    first = line.lstrip(_OPENERS)[:1]
+    if not (first.isupper() or first.isdigit()) or not _WORDISH.search(line):
+        return False  # a page number alone is no heading
+    return not next_line or _starts_anew(next_line)
 
 
-def _ends_paragraph(line: str, next_line: str, width: float, markdown: bool) -> bool:
+def _starts_anew(line: str) -> bool:
+    """Whether a line may begin a block: a capital, a number like "4. " or a bullet."""
+    return line[0].isupper() or bool(_NUMBERED.match(line) or _BULLET_RE.match(line))
+
+
+def _ends_block(kind: str, line: str, next_line: str, width: float, markdown: bool) -> bool:
     if not next_line:
         return True
+    if kind == HEADING:
+        return not (_is_capitals(line) and _is_capitals(next_line))
     if _BULLET_RE.match(next_line) or (markdown and next_line.startswith("# ")):
         return True
-    if not next_line[0].isupper():
+    if not _starts_anew(next_line):
         return False
-    # Justified text fills its lines; a short line ends its paragraph (or is a heading or a
-    # table-of-contents entry), with or without a full stop.
-    return len(line) < (0.8 if line.endswith(_TERMINAL) else 0.6) * width
+    # Justified text fills its lines: a line well short of the width ends its paragraph or list
+    # item (or is a heading or a table-of-contents entry), with or without a full stop. In the
+    # corpus, lines wrapped before a capital fill at least 0.83 of the width; headings and last
+    # list items without a full stop fill at most 0.79.
+    return len(line) < 0.8 * width
 
 
 def join_lines(left: str, right: str, vocabulary: Counter[str]) -> str:

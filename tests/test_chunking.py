@@ -89,3 +89,61 @@ def test_hard_wrapped_text_is_joined_into_paragraphs():
     blocks = clean_pages([raw])[0]
     assert blocks[0].text.startswith(
         "Het coronavirus heeft veel impact op ons dagelijks leven en op de gezondheid van mensen.")
+
+
+def _sentences(parsed) -> list[str]:
+    return [s.text for chunk in parsed.chunks for s in chunk.sentences]
+
+
+def test_headings_and_last_list_items_are_not_glued_to_the_next_sentence(parsed_corpus):
+    """A line without end punctuation that ends a list or is a heading stays apart, also after
+    a paragraph whose last line fills the width; every such case found in the corpus PDFs."""
+    corona = _sentences(parsed_corpus["impactcorona-2022-lessen-sociaal-domein.pdf"])
+    assert "Leer van het positieve en benut het momentum" in corona  # the list's last item
+    assert any(s.startswith("Deze zes handelingsperspectieven onderschrijven") for s in corona)
+    glued = ("momentum Deze", "DOORPAKKEN", "WERK VANAF DE START", "DUID DE CIJFERS",
+             "LEER VAN HET POSITIEVE", "VROEGTIJDIG SCHOOLVERLATERS")
+    assert not [s for s in corona if any(part in s for part in glued)]
+    gezondin = _sentences(parsed_corpus["gezondin-2020-impact-coronacrisis.pdf"])
+    assert "Goed onderwijs is een belangrijke pijler van het economisch groeivermogen van " \
+           "Nederland." in gezondin  # after the heading "4. Blijven leren is belangrijker dan ooit"
+    assert not [s for s in gezondin if "Blijven leren" in s or "grote transities Al" in s]
+    vng = _sentences(parsed_corpus["vng-2021-sociaal-sterker-de-crisis-uit.pdf"])
+    assert not [s for s in vng if "Overzicht van actuele gemeentelijke voorbeelden In" in s
+                or "verenigingsleven De coronacrisis" in s]
+
+
+def test_headings_become_the_sections_of_their_sentences(parsed_corpus):
+    chunks = parsed_corpus["impactcorona-2022-lessen-sociaal-domein.pdf"].chunks
+    sections = {chunk.section for chunk in chunks}
+    assert {"1. WERK VANAF DE START SAMEN MET LOKALE PARTNERS", "DOORPAKKEN",
+            "2. GA IN DIALOOG MET DIVERSE DOELGROEPEN EN ZORG VOOR PASSENDE COMMUNICATIE",
+            "VROEGTIJDIG SCHOOLVERLATERS: CIJFERS VERBETERD OF VERKAPT?"} <= sections
+
+
+def test_a_short_line_without_full_stop_ends_its_block_but_a_full_line_wraps():
+    width_filler = "Dit is een gewone regel van een alinea die de hele breedte vult en"
+    raw = "\n".join([
+        width_filler, "doorloopt tot het eind van de zin bij Den Haag en omstreken hier.",
+        "• Werk vanaf de start samen met partners", "• Leer van het positieve",
+        "Deze zes perspectieven vragen om samenwerking.",
+        width_filler, "Rotterdam en Utrecht, zoals de gemeenten zelf ook al lang zeiden.",
+        "4. Sociale initiatieven en verenigingsleven",
+        "De coronacrisis heeft laten zien hoe belangrijk het sociaal weefsel is.",
+        "ZORG VOOR PASSENDE EN DUIDELIJKE", "COMMUNICATIE",
+        "Vertegenwoordigers benadrukken het belang van verstaanbare taal voor iedereen.",
+    ])
+    blocks = [(block.kind, block.text) for block in clean_pages([raw])[0]]
+    assert blocks == [
+        ("paragraph", f"{width_filler} doorloopt tot het eind van de zin bij Den Haag en "
+                      "omstreken hier."),
+        ("item", "Werk vanaf de start samen met partners"), ("item", "Leer van het positieve"),
+        ("paragraph", "Deze zes perspectieven vragen om samenwerking."),
+        ("paragraph", f"{width_filler} Rotterdam en Utrecht, zoals de gemeenten zelf ook al "
+                      "lang zeiden."),
+        ("heading", "4. Sociale initiatieven en verenigingsleven"),
+        ("paragraph", "De coronacrisis heeft laten zien hoe belangrijk het sociaal weefsel is."),
+        ("heading", "ZORG VOOR PASSENDE EN DUIDELIJKE COMMUNICATIE"),
+        ("paragraph", "Vertegenwoordigers benadrukken het belang van verstaanbare taal voor "
+                      "iedereen."),
+    ]
