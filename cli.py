@@ -40,9 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--prune", action="store_true",
                         help="rapporten verwijderen waarvan het bestand weg is / remove documents "
                              "whose file is gone")
-    ingest.add_argument("--retag", action="store_true",
-                        help="alleen thema's opnieuw toekennen, zonder opnieuw te embedden / "
-                             "re-tag stored chunks and sentences")
+    redo = ingest.add_mutually_exclusive_group()
+    redo.add_argument("--reindex", action="store_true",
+                      help="ook ongewijzigde bestanden opnieuw lezen en schrijven (na een "
+                           "parserwijziging); gelijke teksten komen uit de embeddingcache / "
+                           "re-parse and re-write unchanged files too")
+    redo.add_argument("--retag", action="store_true",
+                      help="alleen thema's opnieuw toekennen, zonder opnieuw te embedden / "
+                           "re-tag stored chunks and sentences")
     ingest.set_defaults(handler=_ingest)
 
     tag = commands.add_parser("tag", help="thema's van een tekst tonen / tag a text with themes")
@@ -141,7 +146,7 @@ def _ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(path.name[:40])
             bar.update(1)
 
-        rows = library.ingest(paths, progress, prune=args.prune)
+        rows = library.ingest(paths, progress, prune=args.prune, reindex=args.reindex)
     _print_table(["bestand", "pagina's", "chunks", "status", "opmerking"],
                  [[r.file, str(r.pages), str(r.chunks), r.state,
                    "" if r.state == FAILED else r.message] for r in rows])

@@ -55,12 +55,13 @@ class Library:
         return ThemeTagger.from_files(self.settings.taxonomy_path, self.embedder)
 
     def ingest(self, paths: Sequence[Path], progress: Callable[[Path], None] | None = None,
-               prune: bool = False) -> list[IngestRow]:
-        """Index new and changed report files; returns one row per file. With ``prune``, also
-        remove documents whose file is no longer among ``paths``."""
+               prune: bool = False, reindex: bool = False) -> list[IngestRow]:
+        """Index new and changed report files; returns one row per file. With ``reindex``, also
+        parse and write unchanged files again; with ``prune``, also remove documents whose file
+        is no longer among ``paths``."""
         rows = ingest_files(collect_files(paths), self.store, self.embedder,
                             self.settings.manifest_path, self.settings.max_file_mb, progress,
-                            tagger=self.tagger, prune=prune)
+                            tagger=self.tagger, prune=prune, reindex=reindex)
         self.retriever.refresh()
         return rows
 

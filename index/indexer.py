@@ -50,11 +50,14 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
 def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
                  manifest_path: Path | None = None, max_file_mb: float = 50.0,
                  progress: Callable[[Path], None] | None = None,
-                 tagger: ThemeTagger | None = None, prune: bool = False) -> list[IngestRow]:
+                 tagger: ThemeTagger | None = None, prune: bool = False,
+                 reindex: bool = False) -> list[IngestRow]:
     """Index every file that is new or changed; a file that fails is reported and skipped.
 
-    With ``prune``, documents whose file is not among ``files`` any more are removed. Every
-    run ends by re-deciding which committed documents duplicate another.
+    With ``reindex``, unchanged files are parsed and written again too (after a parser change);
+    the embedder's cache keeps texts that came out the same from being embedded again. With
+    ``prune``, documents whose file is not among ``files`` any more are removed. Every run ends
+    by re-deciding which committed documents duplicate another.
     """
     store.remove_orphans()
     manifest = load_manifest(manifest_path) if manifest_path else {}
@@ -64,7 +67,7 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
         if progress:
             progress(path)
         rows.append(_ingest_one(path, store, embedder, manifest.get(path.name, {}),
-                                committed, max_file_mb, tagger))
+                                committed, max_file_mb, tagger, reindex))
         if rows[-1].state in (NEW, UPDATED):
             committed = {info.file: info for info in store.document_infos()}
     if prune:
@@ -95,12 +98,12 @@ def passage_text(chunk: Chunk) -> str:
 
 def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: dict,
                 committed: dict[str, DocumentInfo], max_file_mb: float,
-                tagger: ThemeTagger | None = None) -> IngestRow:
+                tagger: ThemeTagger | None = None, reindex: bool = False) -> IngestRow:
     previous = committed.get(path.name)
     try:
         if not path.exists():
             raise IngestError(path.name, "het bestand bestaat niet", "the file does not exist")
-        if previous is not None and previous.file_sha256 == file_sha256(path):
+        if previous is not None and not reindex and previous.file_sha256 == file_sha256(path):
             return IngestRow(path.name, previous.pages, previous.chunks, UNCHANGED,
                              _language_note(previous.language))
         parsed = parse_document(path, manifest_entry, max_file_mb)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 
+from index.embedders import CachedEmbedder
+from ingest.clean import HEADING, Block, clean_pages
 from library import Library
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 
 
 def _tree_digest(directory) -> str:
@@ -43,3 +48,96 @@ def test_a_changed_file_replaces_its_old_chunks(tmp_path, embedder):
     texts = [text for _, text, _ in library.store.all_chunks()]
     assert len(library.documents()) == 1
     assert texts and all("Schulden" in text and "Eenzaamheid" not in text for text in texts)
+
+
+REPORT = """Wat gemeenten leerden
+
+Gemeenten werkten tijdens de crisis nauw samen met lokale partners in de wijk.
+
+Zij spraken ook vaker met bewoners die eerder buiten beeld bleven.
+"""
+
+
+class _CountingEmbedder:
+    """The real embedder, noting every passage it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.passages: list[str] = []
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts):
+        self.passages.extend(texts)
+        return self.inner.embed_passages(texts)
+
+
+def _glue_headings(raw_pages, markdown=False):
+    """An older parser's cleaning: a heading glued onto the paragraph after it."""
+    glued = []
+    for blocks in clean_pages(raw_pages, markdown):
+        page, heading = [], ""
+        for block in blocks:
+            if block.kind == HEADING:
+                heading = block.text
+                continue
+            page.append(Block(block.kind, f"{heading} {block.text}" if heading else block.text))
+            heading = ""
+        glued.append(page)
+    return glued
+
+
+def test_reindex_reparses_unchanged_files_and_embeds_only_new_texts(tmp_path, embedder,
+                                                                    monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notitie.txt").write_text(REPORT)
+    counting = _CountingEmbedder(embedder.inner)
+    library = Library(make_settings(tmp_path / "data", corpus),
+                      CachedEmbedder(counting, tmp_path / "cache" / "embeddings.sqlite3"))
+
+    def sentences() -> list[str]:
+        doc_id = library.documents()[0].doc_id
+        return [s.text for s in library.store.sentences_where({"doc_id": doc_id})]
+
+    monkeypatch.setattr("ingest.document.clean_pages", _glue_headings)
+    assert [row.state for row in library.ingest([corpus])] == ["nieuw"]
+    monkeypatch.undo()  # the parser is fixed; the file is the same
+    assert [row.state for row in library.ingest([corpus])] == ["ongewijzigd"]
+    old = sentences()
+    assert old[0].startswith("Wat gemeenten leerden Gemeenten werkten")
+
+    counting.passages.clear()
+    assert [row.state for row in library.ingest([corpus], reindex=True)] == ["bijgewerkt"]
+    assert sentences() == [
+        "Gemeenten werkten tijdens de crisis nauw samen met lokale partners in de wijk.",
+        "Zij spraken ook vaker met bewoners die eerder buiten beeld bleven."]
+    assert len(library.documents()) == 1 and library.store.chunks.count() == 1
+    # The new first sentence and the new chunk text were embedded; the unchanged sentence
+    # came from the cache.
+    assert "Gemeenten werkten tijdens de crisis nauw samen met lokale partners in de wijk." \
+        in counting.passages
+    assert old[1] == sentences()[1] and old[1] not in counting.passages
+
+    counting.passages.clear()
+    assert [row.state for row in library.ingest([corpus], reindex=True)] == ["bijgewerkt"]
+    assert counting.passages == []  # a second re-index embeds nothing
+
+
+def test_the_cli_reindexes_on_request(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notitie.txt").write_text(REPORT)
+    env = dict(os.environ, RW_DATA_DIR=str(tmp_path / "data"), RW_CORPUS_DIR=str(corpus))
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cli", "ingest", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+
+    assert "nieuw" in cli().stdout
+    assert "ongewijzigd" in cli().stdout
+    reindexed = cli("--reindex")
+    assert reindexed.returncode == 0 and "bijgewerkt" in reindexed.stdout, reindexed.stderr
+    refused = cli("--reindex", "--retag")
+    assert refused.returncode == 2 and "not allowed with argument" in refused.stderr
