@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
@@ -20,6 +20,7 @@ from core.settings import Settings
 
 CHUNKS, SENTENCES, DOCUMENTS = "chunks", "sentences", "documents"
 _WRITE_BATCH = 1000
+_READ_PAGE = 5000
 
 
 class StoreError(RuntimeError):
@@ -58,6 +59,13 @@ class StoredSentence:
     vector: np.ndarray
 
 
+# Only chunks are searched by vector. Sentences and documents are read by id or metadata, so
+# their HNSW graphs are built cheaply: ten sentence rows per chunk would otherwise make the
+# graph the slowest part of writing a large index (3x at 20k rows).
+_UNSEARCHED = {"space": "cosine", "ef_construction": 16, "max_neighbors": 8}
+_HNSW = {CHUNKS: {"space": "cosine"}, SENTENCES: _UNSEARCHED, DOCUMENTS: _UNSEARCHED}
+
+
 def connect(settings: Settings) -> chromadb.ClientAPI:
     """An embedded PersistentClient under the data dir, or an HttpClient for ``RW_CHROMA_URL``."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -86,7 +94,7 @@ class Store:
             self._collections = {
                 name: client.get_or_create_collection(
                     name, embedding_function=None, metadata=metadata,
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": _HNSW[name]},
                 )
                 for name in (CHUNKS, SENTENCES, DOCUMENTS)
             }
@@ -210,13 +218,17 @@ class Store:
                                                            np.ndarray]]:
         """Every record of ``chunks`` or ``sentences`` as batches of (ids, texts, metadatas,
         vectors): what re-tagging needs, the stored vectors included."""
-        collection = self._collections[name]
-        ids = collection.get(include=[])["ids"]
-        for start in range(0, len(ids), _WRITE_BATCH):
-            got = collection.get(ids=ids[start:start + _WRITE_BATCH],
-                                 include=["documents", "metadatas", "embeddings"])
+        for got in self._pages(name, ["documents", "metadatas", "embeddings"]):
             yield (list(got["ids"]), list(got["documents"]), list(got["metadatas"]),
                    np.asarray(got["embeddings"], dtype=np.float32))
+
+    def _pages(self, name: str, include: list[str]) -> Iterator[dict]:
+        """All records of a collection, a page of ids at a time: one request for 100k records
+        would hold every text and vector twice, in the server and here, at once."""
+        collection = self._collections[name]
+        ids = collection.get(include=[])["ids"]
+        for start in range(0, len(ids), _READ_PAGE):
+            yield collection.get(ids=ids[start:start + _READ_PAGE], include=include)
 
     def update_themes(self, name: str, themes: dict[str, Sequence[str]]) -> None:
         """Set the ``themes`` of stored chunks or sentences; texts and vectors stay untouched.
@@ -258,17 +270,20 @@ class Store:
         }
 
     @_reachable
-    def all_chunks(self) -> Iterable[tuple[str, str, dict]]:
+    def all_chunks(self) -> list[tuple[str, str, dict]]:
         """Every chunk as (chunk_id, text, metadata); for derived indexes such as BM25."""
-        got = self.chunks.get(include=["documents", "metadatas"])
-        return zip(got["ids"], got["documents"], got["metadatas"])
+        return [record for got in self._pages(CHUNKS, ["documents", "metadatas"])
+                for record in zip(got["ids"], got["documents"], got["metadatas"])]
 
     @_reachable
     def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every chunk id and its vector, row by row."""
-        got = self.chunks.get(include=["embeddings"])
-        vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(-1, self.dim)
-        return list(got["ids"]), vectors
+        ids: list[str] = []
+        vectors = [np.zeros((0, self.dim), dtype=np.float32)]
+        for got in self._pages(CHUNKS, ["embeddings"]):
+            ids += got["ids"]
+            vectors.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(-1, self.dim))
+        return ids, np.vstack(vectors)
 
     @_reachable
     def chunk_sections(self, doc_id: str) -> dict[str, str]:
