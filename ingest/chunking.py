@@ -19,6 +19,7 @@ MIN_SECTION_TOKENS = 120
 _SENTENCE_SEPARATOR = "\n"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _CONTINUES = re.compile(r"[^.!?:;…]$")
+_BROKEN_WORD = re.compile(r"[^\W\d_]-$")  # a word broken at the end of a page: "Rotterdam-"
 _OPENERS = "([{“‘„\"'"
 
 
@@ -106,8 +107,9 @@ def _units(pages_blocks: list[list[Block]], origins: Sequence[Sequence[Paragraph
             previous = units[-1] if units else None
             continues = (
                 position == 0 and previous is not None and previous[0] != HEADING
-                and block.kind == PARAGRAPH and block.text[:1].islower()
-                and _CONTINUES.search(previous[1][-1][0]) is not None
+                and block.kind == PARAGRAPH
+                and (block.text[:1].islower() and _CONTINUES.search(previous[1][-1][0]) is not None
+                     or block.text[:1].isalpha() and _BROKEN_WORD.search(previous[1][-1][0]))
             )
             if continues:
                 pieces = previous[1]

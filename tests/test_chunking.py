@@ -83,6 +83,19 @@ def test_a_paragraph_running_onto_the_next_page_is_one_sentence():
     assert (chunks[0].page_start, chunks[0].page_end) == (1, 2)
 
 
+def test_a_name_broken_over_a_page_stays_one_sentence():
+    """'Rotterdam-' ends a list item on one page, 'Zuid, ...' goes on at the top of the next:
+    a capital after a broken word does not start a new sentence (found by eval/verbatim.py)."""
+    pages = [[Block("item", "Zet in op coalities, zoals in Rotterdam-")],
+             [Block("paragraph", "Zuid, Zaanstad en Zuid-Limburg."),
+              Block("paragraph", "Een nieuwe alinea.")]]
+    laid_out = lay_out(pages)
+    assert [s.text for s in laid_out.sentences] == [
+        "Zet in op coalities, zoals in Rotterdam-Zuid, Zaanstad en Zuid-Limburg.",
+        "Een nieuwe alinea."]
+    assert [s.page for s in laid_out.sentences] == [1, 2]
+
+
 def test_hard_wrapped_text_is_joined_into_paragraphs():
     raw = ("Het coronavirus heeft veel impact op ons \n\ndagelijks leven en op de gezond-\n\n"
            "heid van mensen. Dat zien we overal terug in de gemeenten die we spraken.\n\n") * 12
