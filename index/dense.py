@@ -45,6 +45,13 @@ class DenseIndex:
                 return hits[:k]
         return self.exact(query, k, mask)
 
+    def has(self, chunk_id: str) -> bool:
+        return chunk_id in self._row
+
+    def vector(self, chunk_id: str) -> np.ndarray:
+        """The stored vector of a loaded chunk."""
+        return self._vectors[self._row[chunk_id]]
+
     def exact(self, query: np.ndarray, k: int, mask: np.ndarray) -> list[tuple[str, float]]:
         """Exact nearest chunks among the rows of ``mask``."""
         rows = np.flatnonzero(mask)

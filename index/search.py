@@ -64,8 +64,9 @@ class Retriever:
     """Answers queries from one store; keeps the BM25 side, the chunks' filter fields and the
     committed documents in step with the store's contents.
 
-    ``documents`` holds every committed document as of the last check; a chunk whose document
-    is not among them (still being written by another process) is never returned.
+    ``documents`` holds every committed document as of the last check. Only chunks loaded at
+    the last reload are returned: a report another process is still writing, or committed
+    since, is left out until the next check picks it up.
     """
 
     def __init__(self, store: Store, embedder: Embedder, cache_dir: Path) -> None:
@@ -132,11 +133,12 @@ class Retriever:
             bm25 = self._bm25_search(question, mask)
             rankings.append([chunk_id for chunk_id, _ in bm25])
         fused = reciprocal_rank_fusion(rankings)[:MMR_POOL]
-        records = self.store.chunk_records([chunk_id for chunk_id, _ in fused], with_vectors=True)
-        pool = [_retrieved(chunk_id, score, records[chunk_id], query_vector)
-                for chunk_id, score in fused
-                if chunk_id in records and records[chunk_id]["meta"]["doc_id"] in self.documents]
-        chunks = tuple(_diverse(pool, [records[c.chunk_id]["vector"] for c in pool], k))
+        records = self.store.chunk_records([chunk_id for chunk_id, _ in fused])
+        loaded = [(chunk_id, score, self._dense.vector(chunk_id)) for chunk_id, score in fused
+                  if chunk_id in records and self._dense.has(chunk_id)]
+        pool = [_retrieved(chunk_id, score, records[chunk_id], vector, query_vector)
+                for chunk_id, score, vector in loaded]
+        chunks = tuple(_diverse(pool, [vector for _, _, vector in loaded], k))
         finished = time.perf_counter()
         known, in_top = self._term_coverage(question, chunks[:5])
         return SearchResult(
@@ -199,13 +201,14 @@ def _diverse(pool: list[RetrievedChunk], vectors: list[np.ndarray],
     return [replace(pool[i], score=value) for i, value in chosen]
 
 
-def _retrieved(chunk_id: str, score: float, record: dict, query: np.ndarray) -> RetrievedChunk:
+def _retrieved(chunk_id: str, score: float, record: dict, vector: np.ndarray,
+               query: np.ndarray) -> RetrievedChunk:
     meta = record["meta"]
     return RetrievedChunk(
         chunk_id=chunk_id, doc_id=meta["doc_id"], file=meta["file"],
         page_start=int(meta["page_start"]), page_end=int(meta["page_end"]), score=score,
         text=record["text"], section=meta.get("section", ""),
         themes=tuple(meta.get("themes") or ()),
-        dense_similarity=float(record["vector"] @ query),
+        dense_similarity=float(vector @ query),
         sentence_count=meta.get("sentences"),
     )

@@ -255,19 +255,13 @@ class Store:
         return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
     @_reachable
-    def chunk_records(self, chunk_ids: Sequence[str], with_vectors: bool = False) -> dict[str, dict]:
-        """Text, metadata (and optionally vector) of the given chunks, keyed by chunk_id."""
+    def chunk_records(self, chunk_ids: Sequence[str]) -> dict[str, dict]:
+        """Text and metadata of the given chunks, keyed by chunk_id."""
         if not chunk_ids:
             return {}
-        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
-        got = self.chunks.get(ids=list(chunk_ids), include=include)
-        vectors = got.get("embeddings") if with_vectors else None
-        return {
-            cid: {"text": text, "meta": meta,
-                  "vector": np.asarray(vectors[i], dtype=np.float32) if with_vectors else None}
-            for i, (cid, text, meta) in enumerate(zip(got["ids"], got["documents"],
-                                                      got["metadatas"]))
-        }
+        got = self.chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
+        return {cid: {"text": text, "meta": meta}
+                for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])}
 
     @_reachable
     def all_chunks(self) -> list[tuple[str, str, dict]]:
