@@ -26,6 +26,8 @@ from index.embedders import Embedder
 # Keyword stems shorter than this only match whole words; longer ones also match word prefixes
 # (schuld -> schuldhulpverlening) and, from SUFFIX_MIN on, compound heads (probleemschulden).
 PREFIX_MIN, SUFFIX_MIN = 4, 5
+# A stem shorter than its keyword by more than this has lost meaning (overheid -> over).
+STEM_LOSS = 3
 # Without a calibration for this embedder, one keyword hit decides (1 - e^-1 = 0.63 >= 0.5) and the
 # prototype similarity (centred, a few hundredths) only breaks near-ties.
 DEFAULT_KEYWORD_WEIGHT, DEFAULT_THRESHOLD = 1.0, 0.5
@@ -205,15 +207,24 @@ def theme_counts(sentences: Sequence[SummarySentence], tagger: ThemeTagger) -> t
 class KeywordMatcher:
     """Dutch keyword evidence: Snowball's classic Dutch (Porter) stems, matched as whole words,
     word prefixes and compound heads. The newer 'dutch' (Kraaij-Pohlmann) stemmer strips
-    prefixes such as ge- (gemeenten -> meen), which makes prefix matching unsafe."""
+    prefixes such as ge- (gemeenten -> meen), which makes prefix matching unsafe.
+
+    Two guards keep stems from matching another word: a stem that lost more than STEM_LOSS
+    letters of its keyword (overheid -> over, verenigingen -> veren) is not used, the keyword
+    then matches as written; and a word that is itself a keyword counts only for the themes that
+    list it (ouders, a youth keyword, does not count for ouderen through the stem ouder)."""
 
     def __init__(self, themes: Sequence[Theme]) -> None:
         self._stemmer = Stemmer.Stemmer("dutch_porter")
         self._n = len(themes)
         self._keywords: list[tuple[int, str, str]] = []  # (theme index, keyword, stem)
+        self._listed: dict[str, set[int]] = {}  # keyword -> the themes listing it
         for j, theme in enumerate(themes):
             for keyword in dict.fromkeys(k.lower() for k in theme.keywords):
-                self._keywords.append((j, keyword, self._stemmer.stemWord(keyword)))
+                stem = self._stemmer.stemWord(keyword)
+                self._keywords.append((j, keyword, stem if len(keyword) - len(stem) <= STEM_LOSS
+                                       else keyword))
+                self._listed.setdefault(keyword, set()).add(j)
         self._word_hits = lru_cache(maxsize=200_000)(self._match_word)
 
     def hits(self, text: str) -> list[int]:
@@ -232,10 +243,13 @@ class KeywordMatcher:
 
     def _match_word(self, word: str) -> tuple[tuple[int, str], ...]:
         stem = self._stemmer.stemWord(word)
+        listed = self._listed.get(word)
         found = []
         for j, keyword, kstem in self._keywords:
+            if listed is not None and j not in listed:
+                continue
             if (word == keyword or stem == kstem
                     or (len(kstem) >= PREFIX_MIN and word.startswith(kstem))
                     or (len(kstem) >= SUFFIX_MIN and (word.endswith(kstem) or stem.endswith(kstem)))):
                 found.append((j, kstem))
-        return tuple(found)
+        return tuple(dict.fromkeys(found))

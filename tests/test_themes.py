@@ -44,9 +44,28 @@ def test_stemmed_keywords_and_compounds_count_for_debts(tagger, word):
 
 
 def test_short_keyword_stems_do_not_match_inside_other_words(tagger):
-    # 'ggd' and 'wmo' are whole-word keywords; 'zorg' must not turn 'bezorgd' into care access
     hits = dict(zip(tagger.ids, tagger.keyword_hits(["Zij waren bezorgd en bezorgden pakketten."])[0]))
     assert hits["zorg_toegang"] == 0
+
+
+@pytest.mark.parametrize(("text", "theme"), [
+    ("Over de overige punten volgt later een overzicht.", "gemeentelijk_beleid"),  # overheid: over
+    ("Zij leveren de pakketten op tijd af.", "sociale_basis_informele_zorg"),  # verenigingen: veren
+    ("Ouders brachten hun kinderen naar de opvang.", "ouderen"),  # ouders is a youth keyword
+    ("Dat is niet alleen duur, maar ook traag.", "eenzaamheid"),
+    ("Zij maakten zich zorgen over de planning.", "zorg_toegang"),
+])
+def test_keywords_do_not_count_words_of_another_meaning(tagger, text, theme):
+    hits = dict(zip(tagger.ids, tagger.keyword_hits([text])[0]))
+    assert hits[theme] == 0, tagger.keyword_matches(text)
+
+
+def test_keywords_with_an_unreliable_stem_still_match_as_written(tagger):
+    hits = dict(zip(tagger.ids, tagger.keyword_hits(
+        ["De rijksoverheid en de overheid steunen verenigingen en ouderen."])[0]))
+    assert hits["gemeentelijk_beleid"] >= 1
+    assert hits["sociale_basis_informele_zorg"] >= 1
+    assert hits["ouderen"] >= 1
 
 
 def test_debt_passages_are_tagged_with_debts(tagger):
