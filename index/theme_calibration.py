@@ -1,8 +1,10 @@
-"""Calibrate the theme tagger on labelled passages: split, choose thresholds, report held-out F1.
+"""Calibrate the theme tagger on labelled passages: split, choose weights and thresholds, report
+held-out F1.
 
 The labelled passages (eval/gold/passages.jsonl) are split once, deterministically and stratified
-by theme (about 60/40). The keyword weight and one threshold per theme are chosen on the first
-part only; the F1 figures written beside them are measured on the second part, so they are honest.
+by theme (about 60/40), each labelling round on its own. The calibration part becomes the
+tagger's examples; the keyword and example weights and one threshold per theme are chosen on it
+alone; the F1 figures written beside them are measured on the held-out part, so they are honest.
 """
 
 from __future__ import annotations
@@ -10,21 +12,25 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from index.themes import TaggerParams, ThemeTagger, combine
+from index.themes import Example, TaggerParams, ThemeTagger, combine
 
 SEED = 6
 CALIBRATION_SHARE = 0.6
 KEYWORD_WEIGHTS = tuple(round(w, 3) for w in np.arange(0.0, 0.1001, 0.005))
+EXAMPLE_WEIGHTS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
 # A theme's own best threshold is pulled towards the shared one as if SHRINK extra positives had
 # voted for it: with 4-10 positives per theme, a threshold of its own alone overfits.
 SHRINK = 2.0
 NONE = "__none__"
+# Passages are appended in labelling rounds (eval/gold/README.md), starting at these rows. Each
+# round is split on its own, so adding a round never moves an older passage to the other part.
+ROUND_STARTS = (0, 112)
 
 
 @dataclass(frozen=True)
@@ -44,12 +50,14 @@ class Calibration:
             "embedder": self.params.embedder,
             "date": date.today().isoformat(),
             "keyword_weight": self.params.keyword_weight,
+            "example_weight": self.params.example_weight,
             "default_threshold": round(self.params.default_threshold, 5),
             "thresholds": {k: round(v, 5) for k, v in self.params.thresholds.items()},
             "split": {"seed": SEED, "share": CALIBRATION_SHARE,
                       "calibration": self.calibration_size,
                       "heldout": self.heldout["passages"]},
             "heldout": self.heldout,
+            "examples": [{"text": e.text, "themes": list(e.themes)} for e in self.params.examples],
         }
 
 
@@ -64,27 +72,48 @@ def calibrate(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> Calib
     ids = tagger.ids
     gold = np.array([[t in p.themes for t in ids] for p in passages], dtype=bool)
     texts = [p.text for p in passages]
-    similarity = tagger.similarity(tagger.embedder.embed_passages(texts))
+    vectors = tagger.embedder.embed_passages(texts)
+    similarity = tagger.similarity(vectors)
     hits = tagger.keyword_hits(texts)
     cal, held = split(passages, ids)
+    examples = tuple(Example(passages[i].text, passages[i].themes) for i in cal)
+    # An example never votes for its own text, so the calibration part is scored as if left out.
+    votes = ThemeTagger(tagger.themes, tagger.embedder,
+                        TaggerParams(example_weight=1.0, examples=examples)).example_votes(texts,
+                                                                                         vectors)
     best: tuple[tuple[float, float], TaggerParams] | None = None
-    for weight in KEYWORD_WEIGHTS:
-        scores = combine(similarity[cal], hits[cal], weight)
-        params = _thresholds(scores, gold[cal], ids, weight, tagger.embedder.name)
-        predicted = _predict(scores, params, ids)
-        quality = (micro_f1(predicted, gold[cal]), macro_f1(predicted, gold[cal]))
-        if best is None or quality > best[0]:
-            best = (quality, params)
+    for keyword_weight in KEYWORD_WEIGHTS:
+        for example_weight in EXAMPLE_WEIGHTS:
+            scores = combine(similarity[cal], hits[cal], votes[cal], keyword_weight, example_weight)
+            params = _thresholds(scores, gold[cal], ids, TaggerParams(
+                keyword_weight=keyword_weight, example_weight=example_weight, examples=examples,
+                embedder=tagger.embedder.name))
+            predicted = _predict(scores, params, ids)
+            quality = (micro_f1(predicted, gold[cal]), macro_f1(predicted, gold[cal]))
+            if best is None or quality > best[0]:
+                best = (quality, params)
     assert best is not None
     params = best[1]
-    predicted = _predict(combine(similarity[held], hits[held], params.keyword_weight), params, ids)
-    return Calibration(params, len(cal), report(predicted, gold[held], ids))
+    scores = combine(similarity[held], hits[held], votes[held], params.keyword_weight,
+                     params.example_weight)
+    return Calibration(params, len(cal), report(_predict(scores, params, ids), gold[held], ids))
 
 
 def split(passages: Sequence[LabelledPassage], ids: Sequence[str],
           share: float = CALIBRATION_SHARE, seed: int = SEED) -> tuple[list[int], list[int]]:
-    """Deterministic stratified split (iterative stratification): each theme, and the passages
+    """Deterministic split, stratified within each labelling round: each theme, and the passages
     without a theme, lands about ``share`` in the calibration part. Returns sorted indices."""
+    bounds = sorted({*(b for b in ROUND_STARTS if b < len(passages)), len(passages)})
+    parts: tuple[list[int], list[int]] = ([], [])
+    for start, end in zip(bounds, bounds[1:]):
+        for side, indices in zip(parts, _stratified(passages[start:end], share, seed)):
+            side.extend(start + i for i in indices)
+    return sorted(parts[0]), sorted(parts[1])
+
+
+def _stratified(passages: Sequence[LabelledPassage], share: float,
+                seed: int) -> tuple[list[int], list[int]]:
+    """Iterative stratification: rarest label first, to the part that still needs it most."""
     labels = [tuple(p.themes) or (NONE,) for p in passages]
     counts: dict[str, int] = {}
     for row in labels:
@@ -105,7 +134,7 @@ def split(passages: Sequence[LabelledPassage], ids: Sequence[str],
         room[side] -= 1
         for label in labels[i]:
             wanted[side][label] -= 1
-    return sorted(parts[0]), sorted(parts[1])
+    return parts
 
 
 def report(predicted: np.ndarray, gold: np.ndarray, ids: Sequence[str]) -> dict:
@@ -141,8 +170,9 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
 
 
-def _thresholds(scores: np.ndarray, gold: np.ndarray, ids: Sequence[str], weight: float,
-                embedder: str) -> TaggerParams:
+def _thresholds(scores: np.ndarray, gold: np.ndarray, ids: Sequence[str],
+                weights: TaggerParams) -> TaggerParams:
+    """``weights`` with one shared threshold and one per theme (shrunk towards the shared one)."""
     shared = _best_threshold(scores.ravel(), gold.ravel())
     thresholds = {}
     for j, theme_id in enumerate(ids):
@@ -151,21 +181,22 @@ def _thresholds(scores: np.ndarray, gold: np.ndarray, ids: Sequence[str], weight
             continue
         own = _best_threshold(scores[:, j], gold[:, j])
         thresholds[theme_id] = float((positives * own + SHRINK * shared) / (positives + SHRINK))
-    return TaggerParams(keyword_weight=float(weight), default_threshold=float(shared),
-                        thresholds=thresholds, embedder=embedder)
+    return replace(weights, default_threshold=float(shared), thresholds=thresholds)
 
 
 def _best_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
-    """The threshold with the best F1; of a run of equally good ones, its middle."""
-    values = np.unique(scores)
+    """The threshold with the best F1; of a run of equally good ones, its middle. The candidate
+    cuts lie between neighbouring distinct scores and just outside them."""
+    values, position = np.unique(scores, return_inverse=True)
     cuts = np.concatenate([[values[0] - 1e-3], (values[:-1] + values[1:]) / 2, [values[-1] + 1e-3]])
-    f1s = []
-    for cut in cuts:
-        predicted = scores >= cut
-        tp = int((predicted & gold).sum())
-        f1s.append(_f1(tp, int((predicted & ~gold).sum()), int((~predicted & gold).sum())))
-    f1s_arr = np.array(f1s)
-    best = np.flatnonzero(f1s_arr >= f1s_arr.max() - 1e-12)
+    # cut c tags the scores from values[c] on: count true and all positives at or above it
+    true_at = np.bincount(position, weights=gold.astype(float), minlength=len(values))
+    all_at = np.bincount(position, minlength=len(values)).astype(float)
+    tp = np.append(np.cumsum(true_at[::-1])[::-1], 0.0)
+    tagged = np.append(np.cumsum(all_at[::-1])[::-1], 0.0)
+    denominator = tagged + gold.sum()  # 2tp + fp + fn
+    f1s = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+    best = np.flatnonzero(f1s >= f1s.max() - 1e-12)
     run = best[: int(np.argmax(np.diff(np.append(best, best[-1] + 2)) > 1)) + 1]
     return float((cuts[run[0]] + cuts[run[-1]]) / 2)
 

@@ -1,8 +1,11 @@
-"""The theme taxonomy (corpus/themes.toml) and the tagger: stemmed keywords plus embedded prototypes.
+"""The theme taxonomy (corpus/themes.toml) and the tagger: stemmed keywords, embedded prototypes
+and the votes of the nearest labelled examples.
 
-A theme's score for a text is ``centred prototype similarity + keyword_weight * keyword evidence``;
-the text carries the theme when the score reaches the theme's calibrated threshold
-(``index/theme_calibration.py`` chooses them and writes ``corpus/themes.calibration.json``).
+A theme's score for a text is ``centred prototype similarity + keyword_weight * keyword evidence
++ example_weight * share of the theme among the text's nearest labelled examples``; the text
+carries the theme when the score reaches the theme's calibrated threshold
+(``index/theme_calibration.py`` chooses them and the examples, and writes
+``corpus/themes.calibration.json``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ STEM_LOSS = 3
 # Without a calibration for this embedder, one keyword hit decides (1 - e^-1 = 0.63 >= 0.5) and the
 # prototype similarity (centred, a few hundredths) only breaks near-ties.
 DEFAULT_KEYWORD_WEIGHT, DEFAULT_THRESHOLD = 1.0, 0.5
+# The nearest EXAMPLE_K labelled examples vote, weighted by softmax(cosine / EXAMPLE_TEMPERATURE);
+# both chosen by cross-validation on the calibration passages (docs/ARCHITECTURE.md, Themes).
+EXAMPLE_K, EXAMPLE_TEMPERATURE = 10, 0.02
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -43,12 +49,22 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A labelled passage whose themes vote for the texts it is nearest to."""
+
+    text: str
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TaggerParams:
     """How scores become tags; ``thresholds`` missing a theme use ``default_threshold``."""
 
     keyword_weight: float = DEFAULT_KEYWORD_WEIGHT
     default_threshold: float = DEFAULT_THRESHOLD
     thresholds: dict[str, float] = field(default_factory=dict)
+    example_weight: float = 0.0
+    examples: tuple[Example, ...] = ()
     embedder: str = ""
     notice: str = ""
 
@@ -89,6 +105,9 @@ def load_params(path: Path | str, embedder_name: str) -> TaggerParams:
     return TaggerParams(keyword_weight=float(data["keyword_weight"]),
                         default_threshold=float(data["default_threshold"]),
                         thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
+                        example_weight=float(data.get("example_weight", 0.0)),
+                        examples=tuple(Example(e["text"], tuple(e["themes"]))
+                                       for e in data.get("examples", ())),
                         embedder=embedder_name)
 
 
@@ -144,7 +163,10 @@ class ThemeTagger:
 
     def score_matrix(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """Scores, shape (len(texts), len(themes))."""
-        return combine(self.similarity(vectors), self.keyword_hits(texts), self.params.keyword_weight)
+        votes = (self.example_votes(texts, vectors) if self.params.example_weight
+                 else np.zeros((len(texts), len(self.themes)), dtype=np.float32))
+        return combine(self.similarity(vectors), self.keyword_hits(texts), votes,
+                       self.params.keyword_weight, self.params.example_weight)
 
     def similarity(self, vectors: np.ndarray) -> np.ndarray:
         """Prototype cosine minus the text's mean cosine over all themes (removes a text's
@@ -154,6 +176,38 @@ class ThemeTagger:
             return np.zeros((len(vectors), len(self.themes)), dtype=np.float32)
         cosines = vectors @ self.prototypes.T
         return cosines - cosines.mean(axis=1, keepdims=True)
+
+    @cached_property
+    def example_vectors(self) -> np.ndarray:
+        """The examples' passage vectors (from the embedder's cache after the first time)."""
+        texts = [example.text for example in self.params.examples]
+        return np.asarray(self.embedder.embed_passages(texts), dtype=np.float32).reshape(
+            len(texts), self.embedder.dim)
+
+    def example_votes(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """Per text, each theme's share among its EXAMPLE_K nearest examples (cosine, softmax
+        weighted), shape (texts, themes). An example never votes for its own text, so the
+        calibration passages are scored as if left out, and a theme without examples gets 0."""
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.embedder.dim)
+        if not self.params.examples or not len(vectors):
+            return np.zeros((len(vectors), len(self.themes)), dtype=np.float32)
+        index = {theme_id: j for j, theme_id in enumerate(self.ids)}
+        labels = np.zeros((len(self.params.examples), len(self.themes)), dtype=np.float32)
+        for i, example in enumerate(self.params.examples):
+            labels[i, [index[t] for t in example.themes if t in index]] = 1.0
+        cosines = vectors @ self.example_vectors.T
+        own: dict[str, list[int]] = {}
+        for i, example in enumerate(self.params.examples):
+            own.setdefault(" ".join(example.text.split()), []).append(i)
+        for row, text in enumerate(texts):
+            cosines[row, own.get(" ".join(text.split()), [])] = -np.inf
+        k = min(EXAMPLE_K, len(self.params.examples))
+        nearest = np.argpartition(-cosines, k - 1, axis=1)[:, :k]
+        near = np.take_along_axis(cosines, nearest, axis=1)
+        top = near.max(axis=1, keepdims=True)
+        weights = np.exp((near - np.where(np.isfinite(top), top, 0.0)) / EXAMPLE_TEMPERATURE)
+        votes = np.einsum("nk,nkt->nt", weights, labels[nearest])
+        return votes / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
 
     def keyword_hits(self, texts: Sequence[str]) -> np.ndarray:
         """Distinct keyword stems of each theme found in each text, shape (texts, themes)."""
@@ -173,9 +227,11 @@ class ThemeTagger:
         return {self.ids[j]: words for j, words in self._keywords.matches(text).items()}
 
 
-def combine(similarity: np.ndarray, hits: np.ndarray, keyword_weight: float) -> np.ndarray:
-    """Score = centred similarity + weight * (1 - e^-hits): the first hit counts most."""
-    return similarity + keyword_weight * (1.0 - np.exp(-hits))
+def combine(similarity: np.ndarray, hits: np.ndarray, votes: np.ndarray, keyword_weight: float,
+            example_weight: float) -> np.ndarray:
+    """Score = centred similarity + keyword_weight * (1 - e^-hits) (the first hit counts most)
+    + example_weight * example votes."""
+    return similarity + keyword_weight * (1.0 - np.exp(-hits)) + example_weight * votes
 
 
 def tag_chunk_sentences(tagger: ThemeTagger, chunk_tags: Sequence[tuple[str, ...]],

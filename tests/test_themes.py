@@ -14,7 +14,7 @@ import pytest
 from index.search import Filters
 from index.store import CHUNKS, SENTENCES
 from index.theme_calibration import calibrate, load_passages, split
-from index.themes import ThemeTagger, calibration_path, load_taxonomy
+from index.themes import Example, TaggerParams, ThemeTagger, calibration_path, load_taxonomy
 from library import Library
 from tests.conftest import CORPUS, ROOT, make_settings
 
@@ -68,6 +68,21 @@ def test_keywords_with_an_unreliable_stem_still_match_as_written(tagger):
     assert hits["ouderen"] >= 1
 
 
+def test_nearest_examples_vote_for_their_themes_but_never_for_their_own_text(embedder):
+    examples = (Example("Veel ouderen in verpleeghuizen kregen maandenlang geen bezoek.", ("ouderen",)),
+                Example("De gemeente breidde de schuldhulpverlening uit.", ("schulden_armoede",)),
+                Example("De trein vertrok precies om acht uur.", ()))
+    tagger = ThemeTagger(load_taxonomy(THEMES), embedder,
+                         TaggerParams(example_weight=1.0, examples=examples))
+    texts = ["Bewoners van verpleeghuizen zagen hun familie lange tijd niet.", examples[0].text]
+    votes = [dict(zip(tagger.ids, row))
+             for row in tagger.example_votes(texts, embedder.embed_passages(texts))]
+    assert votes[0]["ouderen"] > 0.5
+    assert votes[0]["onderwijs"] == 0.0  # no example carries it
+    assert votes[1]["ouderen"] == 0.0  # its own example is left out
+    assert all(0.0 <= sum(row.values()) <= 1.0 + 1e-6 for row in votes)
+
+
 def test_debt_passages_are_tagged_with_debts(tagger):
     texts = ["Steeds meer huishoudens kampen met schulden en melden zich bij de schuldhulpverlening.",
              "Schuldeisers zetten mensen met geldzorgen onder druk; de voedselbank ziet meer aanvragen."]
@@ -118,9 +133,20 @@ def test_committed_calibration_is_what_calibrate_produces(embedder):
     tagger = ThemeTagger(load_taxonomy(THEMES), embedder)
     result = calibrate(tagger, load_passages(PASSAGES)).to_json()
     assert committed["embedder"] == embedder.name
-    assert result["thresholds"] == committed["thresholds"]
-    assert result["keyword_weight"] == committed["keyword_weight"]
-    assert result["heldout"] == committed["heldout"]
+    assert {k: v for k, v in result.items() if k != "date"} == {
+        k: v for k, v in committed.items() if k != "date"}
+    passages = load_passages(PASSAGES)
+    cal, _ = split(passages, tagger.ids)
+    assert [e["text"] for e in committed["examples"]] == [passages[i].text for i in cal]
+
+
+def test_the_split_keeps_earlier_rounds_where_they_were():
+    passages = load_passages(PASSAGES)
+    ids = [t.id for t in load_taxonomy(THEMES)]
+    first = split(passages[:112], ids)
+    both = split(passages, ids)
+    assert [i for i in both[0] if i < 112] == first[0]
+    assert [i for i in both[1] if i < 112] == first[1]
 
 
 def test_chunks_and_sentences_carry_themes_and_the_filter_keeps_only_tagged_chunks(corpus_library):
