@@ -57,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
 
     themes = commands.add_parser("themes", help="themaprofiel per rapport en heatmap / theme "
                                  "profile per report; --calibrate kalibreert de tagger")
-    themes.add_argument("--out", type=Path, default=Path("data/themes_heatmap.png"),
-                        help="PNG-bestand of map voor de heatmap")
+    themes.add_argument("--out", type=Path, default=None,
+                        help="PNG-bestand of map voor de heatmap (standaard: "
+                             "themes_heatmap.png in RW_DATA_DIR)")
     themes.add_argument("--calibrate", action="store_true",
                         help="drempels kiezen op gelabelde passages / calibrate the tagger")
     themes.add_argument("--passages", type=Path, default=Path("eval/gold/passages.jsonl"),
@@ -275,7 +276,8 @@ def _themes(args: argparse.Namespace) -> int:
         return 0
     profiles = library.theme_profiles()
     labels = {t.id: t.label for t in library.tagger.themes}
-    out = args.out / "themes_heatmap.png" if args.out.suffix.lower() != ".png" else args.out
+    out = args.out or library.settings.data_dir
+    out = out / "themes_heatmap.png" if out.suffix.lower() != ".png" else out
     write_heatmap(profiles, labels, out)
     if args.json:
         print(json.dumps({"heatmap": str(out), "profiles": [

@@ -251,9 +251,10 @@ def test_tag_cli_prints_themes_with_scores_as_json(cli_env):
     assert none["themes"] == []
 
 
-def test_themes_cli_prints_profiles_and_writes_a_heatmap(cli_env, tmp_path):
-    out = _cli("themes", "--out", str(tmp_path), "--json", env=cli_env)
+def test_themes_cli_prints_profiles_and_writes_a_heatmap_into_the_data_dir(cli_env):
+    out = _cli("themes", "--json", env=cli_env)
     payload = json.loads(out.stdout)
+    assert Path(payload["heatmap"]) == Path(cli_env["RW_DATA_DIR"]) / "themes_heatmap.png"
     assert Path(payload["heatmap"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(payload["profiles"]) == 5
     for profile in payload["profiles"]:
