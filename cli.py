@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
                                    "against the gold set and baselines")
     evaluate.add_argument("--gold", type=Path, help="vragenbestand (JSONL; standaard eval/gold)")
     evaluate.add_argument("--passages", type=Path, help="gelabelde passages (JSONL)")
+    evaluate.add_argument("--judgments", type=Path, help="relevantieoordelen over geciteerde zinnen "
+                          "(JSONL; standaard eval/gold/judgments.jsonl)")
     evaluate.add_argument("--json", action="store_true", help="alle cijfers als één JSON-object")
     evaluate.add_argument("--out", type=Path, default=Path("eval/out"),
                           help="map voor grafieken, results.json en een kopie van het rapport")
@@ -217,11 +219,13 @@ def _document_state(info, files: dict[str, str]) -> str:
 
 def _eval(args: argparse.Namespace) -> int:
     from eval.gold import DEFAULT_PASSAGES, DEFAULT_QUESTIONS, GOLD_DIR
+    from eval.judgments import DEFAULT_JUDGMENTS
     from eval.runner import run_command
 
     return run_command(_library(), args.gold or DEFAULT_QUESTIONS, args.passages or DEFAULT_PASSAGES,
                        args.out, args.report or GOLD_DIR.parent / "report.md", args.json,
-                       tuple(name.strip() for name in args.systems.split(",") if name.strip()))
+                       tuple(name.strip() for name in args.systems.split(",") if name.strip()),
+                       args.judgments or DEFAULT_JUDGMENTS)
 
 
 def _bench(args: argparse.Namespace) -> int:

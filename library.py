@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -158,11 +158,15 @@ class Library:
         raise NotInLibrary(f"rapport {doc_id_or_file!r} staat niet in de bibliotheek / "
                            f"report {doc_id_or_file!r} is not in the library")
 
-    def summarise_report(self, doc_id_or_file: str, word_budget: int = REPORT_WORDS) -> Summary:
-        """A half-page summary of one report: key points across its sections, cited."""
+    def summarise_report(self, doc_id_or_file: str, word_budget: int = REPORT_WORDS,
+                         leave_out: Collection[str] = ()) -> Summary:
+        """A half-page summary of one report: key points across its sections, cited. Sentences
+        whose ids are in ``leave_out`` are not used (the evaluation holds out the report's own
+        summary that way)."""
         info = self.document(doc_id_or_file)
         sections = self.store.chunk_sections(info.doc_id)
-        sentences = _candidates(self.store.sentences_where({"doc_id": info.doc_id}))
+        sentences = _candidates([s for s in self.store.sentences_where({"doc_id": info.doc_id})
+                                 if s.sentence_id not in leave_out])
         summary = summarise_report(info, sentences, sections, word_budget)
         return replace(summary, themes=theme_counts(summary.sentences, self.tagger))
 

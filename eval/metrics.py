@@ -87,10 +87,27 @@ def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
 
 def rouge_l_recall(reference: str, candidate: str) -> float:
     """ROUGE-L recall: LCS of the stemmed token sequences over the reference's length."""
-    ref = dutch_stems(reference)
+    return rouge_l(reference, candidate).recall
+
+
+@dataclass(frozen=True)
+class Rouge:
+    precision: float
+    recall: float
+    f1: float
+
+
+def rouge_l(reference: str, candidate: str) -> Rouge:
+    """ROUGE-L on Dutch stems: the LCS over the candidate's length (precision), over the
+    reference's (recall), and their harmonic mean."""
+    ref, cand = dutch_stems(reference), dutch_stems(candidate)
     if not ref:
         raise ValueError("ROUGE-L needs a non-empty reference")
-    return lcs_length(ref, dutch_stems(candidate)) / len(ref)
+    common = lcs_length(ref, cand)
+    precision = common / len(cand) if cand else 0.0
+    recall = common / len(ref)
+    f1 = 2 * precision * recall / (precision + recall) if common else 0.0
+    return Rouge(precision, recall, f1)
 
 
 # -- labels -------------------------------------------------------------------------------------

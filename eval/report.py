@@ -11,7 +11,9 @@ from eval.runner import EvalResult, K
 COLUMNS = (  # (figure key, header, kind)
     ("recall@5", "R@5", "ratio"), ("recall@10", "R@10", "ratio"), ("mrr@10", "MRR@10", "ratio"),
     ("ndcg@10", "nDCG@10", "ratio"), ("citation_precision", "CitePrec", "ratio"),
-    ("answers_citing_relevant", "CitesRel", "ratio"), ("refusal_accuracy", "RefuseAcc", "ratio"),
+    ("gold_quote_precision", "GoldPrec", "ratio"), ("judged_share", "Judged", "ratio"),
+    ("answers_citing_relevant", "CitesRel", "ratio"), ("verbatim", "Verbatim", "ratio"),
+    ("refusal_accuracy", "RefuseAcc", "ratio"),
     ("false_refusal_rate", "FalseRef", "ratio"), ("rouge_l_recall", "ROUGE-L", "ratio"),
     ("ask_ms_p50", "ask p50", "ms"), ("ask_ms_p95", "ask p95", "ms"),
     ("search_ms_p50", "ret p50", "ms"), ("search_ms_p95", "ret p95", "ms"),
@@ -34,10 +36,40 @@ DEFINITIONS = f"""\
   result gains 1 only when it matches a quote no higher result matched, normalised by the ideal
   of min(10, number of quotes) hits at the top. All are means over questions.
 - **CitePrec** (citation precision): over every sentence cited in the answers to answerable
-  questions, the share whose source chunk (the retrieved chunk of the cited document that
-  contains the sentence) is relevant.
+  questions, the share that is relevant: the sentence contains one of the question's gold quotes
+  (as a relevant chunk does, above) or is part of one, or it was judged relevant in
+  `eval/gold/judgments.jsonl` for this question, file and page. The judgments were made by hand
+  from the pooled citations of all four systems (TREC-style pooling; see "Citation judgments").
+  A cited sentence nobody judged counts as not relevant, so a later change to the pipeline that
+  cites new sentences cannot raise the figure until they are judged: **Judged** is the share of
+  cited sentences that hold a gold quote or were judged (the judgment coverage).
+- **GoldPrec** (gold-quote precision, the strict figure of earlier reports): the share of cited
+  sentences whose source chunk (the retrieved chunk of the cited document that contains the
+  sentence) is relevant. With usually one quote per question, any other sentence that answers
+  the question counts as wrong here.
 - **CitesRel**: among answerable questions the system answered, the share whose answer cites at
   least one relevant chunk.
+- **Verbatim**: over every sentence of every answer (answerable questions or not), the share
+  that is a verbatim sentence of the page it cites: the report file is read and cleaned again by
+  the ingest reader and cleaner (`eval/verbatim.py`), independent of chunking and the index, and
+  the sentence must occur in it as one run of words and punctuation starting on the cited page
+  (it may run on to the next page). Compared after normalisation (case, whitespace, typographic
+  quotes and dashes, soft and line-break hyphens); table cells that run over pages are placed
+  on their pages by the reader. The naive baseline cites the page its window starts on, which is
+  often not the page of the sentence. Report summaries are checked the same way (below).
+- **Report summaries**: `Library.summarise_report` (as `rapportwijzer summarise`) on every
+  report that is not a duplicate. The reference is the report's own summary: the first section
+  headed "Samenvatting", "Management samenvatting", "Kernboodschappen", "Kernpunten",
+  "Belangrijkste bevindingen" or "In het kort", else its introduction ("Inleiding",
+  "Introductie"), from that heading to the next heading in the clean text (at least 40 words; a
+  report without one has no scores). ROUGE-L on Dutch stems as above, given as F1 (precision
+  and recall in `eval/out/results.json`). A summary that copies the reference scores high
+  trivially, so ours is scored twice: *as shipped*, with *from ref* the share of its words
+  taken from the reference, and *held out*, made by the same summariser from every sentence of
+  the report except the reference's. Only the held-out score compares fairly with the
+  baselines, which never see the reference: *lead* = the first whole sentences after the
+  reference, up to the same 250-word budget; *random* = whole sentences outside the
+  reference drawn at random up to the budget, in document order, averaged over seeds 0-19.
 - **RefuseAcc**: share of unanswerable questions refused (`Summary.answered` is false).
   **FalseRef**: share of answerable questions refused. The naive baseline never refuses.
 - **ROUGE-L**: recall of the longest common subsequence of Dutch-stemmed (Snowball) lower-case
@@ -74,7 +106,7 @@ def format_table(result: EvalResult) -> str:
     lines.insert(0, f"{meta['questions']} questions ({meta['answerable']} answerable, "
                     f"{meta['unanswerable']} unanswerable), {meta['documents']} documents, "
                     f"embedder {meta['embedder']}; latencies in ms")
-    lines += ["", *_theme_lines(result)]
+    lines += ["", *_verbatim_lines(result), "", *_report_lines(result), "", *_theme_lines(result)]
     return "\n".join(lines)
 
 
@@ -93,7 +125,10 @@ def write_markdown(result: EvalResult, path: Path, plots: list[Path]) -> Path:
     for name, figures in result.systems.items():
         cells = [_cell(figures.get(key), kind) for key, _, kind in COLUMNS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "## Themes", "", *_theme_markdown(result), "", *_misses(result), ""]
+    lines += ["", *_verbatim_lines(result), "", *_failures_markdown(result), "",
+              "## Report summaries", "", *_report_markdown(result), "",
+              "## Citation judgments", "", *_judgment_markdown(result), "",
+              "## Themes", "", *_theme_markdown(result), "", *_misses(result), ""]
     if plots:
         lines += ["## Plots", ""]
         lines += [f"![{p.stem}]({Path(os.path.relpath(p, path.parent)).as_posix()})" for p in plots]
@@ -195,3 +230,104 @@ def _misses(result: EvalResult) -> list[str]:
             f"- no relevant chunk in the top {K}: {', '.join(missed) or 'none'}",
             f"- answerable but refused: {', '.join(refused) or 'none'}",
             f"- unanswerable but answered: {', '.join(answered) or 'none'}"]
+
+
+def _verbatim_lines(result: EvalResult) -> list[str]:
+    """The verbatim share of the hybrid answers and of the report summaries."""
+    hybrid = [c for r in result.runs if r.system == "hybrid" and r.answered for c in r.cited]
+    checked = sum(row.verbatim_checked for row in result.reports)
+    failed = sum(len(row.verbatim_failures) for row in result.reports)
+    good = sum(c.verbatim for c in hybrid)
+    return [f"Verbatim on the cited page: hybrid answers {_count(good, len(hybrid))}, "
+            f"report summaries {_count(checked - failed, checked)}."]
+
+
+def _count(good: int, total: int) -> str:
+    return f"{good}/{total} sentences ({good / total:.1%})" if total else "no sentences"
+
+
+def _failures_markdown(result: EvalResult) -> list[str]:
+    """Every hybrid or report-summary sentence that is not verbatim on its cited page."""
+    failures = [(f"hybrid, {r.question_id}", c.text, c.file, c.page, None)
+                for r in result.runs if r.system == "hybrid" for c in r.cited if not c.verbatim]
+    failures += [("report summary", f["text"], row.file, f["page"], f["found_on"])
+                 for row in result.reports for f in row.verbatim_failures]
+    if not failures:
+        return ["Every sentence of the hybrid answers and the report summaries passed."]
+    lines = ["Sentences that are not verbatim on their cited page:", ""]
+    for where, text, file, page, found_on in failures:
+        found = f"; found on p. {', '.join(map(str, found_on))}" if found_on else ""
+        lines.append(f"- ({where}) {file}, p. {page}{found}: \"{text}\"")
+    return lines
+
+
+def _report_lines(result: EvalResult) -> list[str]:
+    scored = [row for row in result.reports if row.shipped]
+    lines = ["report summaries, ROUGE-L F1 against the report's own summary/introduction:",
+             f"  {'report':<46} {'reference':<14} {'shipped':>7} {'held out':>8} {'lead':>6} "
+             f"{'random':>6}"]
+    lines += [f"  {row.file:<46} {row.reference_heading or 'none':<14} {_f1(row.shipped):>7} "
+              f"{_f1(row.held_out):>8} {_f1(row.lead):>6} {_f1(row.random):>6}"
+              for row in result.reports]
+    if scored:
+        lines.append(f"  {'mean':<46} {'':<14} " + " ".join(
+            f"{_mean_f1(scored, key):>{width}}"
+            for key, width in (("shipped", 7), ("held_out", 8), ("lead", 6), ("random", 6))))
+    return lines
+
+
+def _report_markdown(result: EvalResult) -> list[str]:
+    """ROUGE-L F1 per report; see the definitions for what is held out."""
+    lines = ["ROUGE-L F1 of each report summary (250 words) against the report's own summary or "
+             "introduction.", "",
+             "| report | reference | ref words | ours, as shipped | from ref | ours, held out | "
+             "lead | random |", "|---|---|---|---|---|---|---|---|"]
+    for row in result.reports:
+        if row.shipped is None:
+            lines.append(f"| {row.file} | none found | | | | | | |")
+            continue
+        lines.append(f"| {row.file} | {row.reference_heading} (p. {row.reference_page}) | "
+                     f"{row.reference_words} | {_f1(row.shipped)} | {row.from_reference:.0%} | "
+                     f"{_f1(row.held_out)} | {_f1(row.lead)} | {_f1(row.random)} |")
+    scored = [row for row in result.reports if row.shipped]
+    if scored:
+        lines.append(f"| mean of {len(scored)} | | | {_mean_f1(scored, 'shipped')} | | "
+                     f"{_mean_f1(scored, 'held_out')} | {_mean_f1(scored, 'lead')} | "
+                     f"{_mean_f1(scored, 'random')} |")
+    return lines
+
+
+def _f1(scores: dict | None) -> str:
+    return "n/a" if scores is None else f"{scores['f1']:.3f}"
+
+
+def _mean_f1(rows: list, key: str) -> str:
+    return f"{sum(getattr(row, key)['f1'] for row in rows) / len(rows):.3f}"
+
+
+def _judgment_markdown(result: EvalResult) -> list[str]:
+    """How many pooled citations there are and how they were judged, over all systems."""
+    pooled: dict[tuple, object] = {}
+    for run in result.runs:
+        if run.answerable and run.answered:
+            for c in run.cited:
+                pooled[(run.question_id, c.file, c.page, " ".join(c.text.split()))] = c
+    cited = list(pooled.values())
+    gold = sum(c.gold_sentence for c in cited)
+    judged = [c for c in cited if not c.gold_sentence and c.judged is not None]
+    relevant = sum(c.judged for c in judged)
+    note = result.meta.get("judgments_note") or {}
+    lines = [f"This run cited {len(cited)} distinct sentences (question, file, page) in answers "
+             f"to answerable questions, over all systems: {gold} hold a gold quote, "
+             f"{len(judged)} were judged by hand ({relevant} relevant, {len(judged) - relevant} "
+             f"not), {len(cited) - gold - len(judged)} are unjudged and count as not relevant "
+             f"(listed in `eval/out/unjudged.jsonl`)."]
+    held = result.meta.get("judgments_held") or {}
+    if held:
+        lines += ["", f"`{result.meta.get('judgments_file', 'eval/gold/judgments.jsonl')}` "
+                      f"holds {held['judged']} judgments ({held['relevant']} relevant, "
+                      f"{held['judged'] - held['relevant']} not)."]
+    if note:
+        lines += ["", f"Judgments: {note.get('note', '')} Pooled from commit "
+                      f"`{note.get('pooled_from', '?')}`."]
+    return lines

@@ -1,8 +1,10 @@
 """Run every gold question through every system in one process and collect the figures.
 
 Systems: the library's ``ask``/``search`` in modes hybrid, bm25 and dense, and the naive
-baseline of ``eval.naive``. Per question and system it records what the top 10 matched, what the
-answer cited, whether it refused, its ROUGE-L recall and two wall-clock latencies.
+baseline of ``eval.naive``. Per question and system it records what the top 10 matched, each
+cited sentence (gold quote? judged relevant? verbatim on its page?), whether it refused, its
+ROUGE-L recall and two wall-clock latencies. The report summaries are scored by
+``eval.report_summaries`` in the same run.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from pathlib import Path
 
 from eval import metrics
 from eval.gold import GoldQuestion, LabelledPassage
+from eval.judgments import DEFAULT_JUDGMENTS, Judgments, holds_gold_quote, load_judgments, write_pool
 from eval.matching import matched_quotes, matches, normalise
 from eval.naive import NaiveBaseline
+from eval.report_summaries import ReportRow, evaluate_report_summaries
+from eval.verbatim import Sources, check
 
 PIPELINE_MODES = ("hybrid", "bm25", "dense")
 SYSTEMS = (*PIPELINE_MODES, "naive")
@@ -26,15 +31,45 @@ REPORT_KS = (5, 10)
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A sentence an answer cites: the file and page it names, and the text of the chunk (or
+    window) it was taken from."""
+
+    text: str
+    file: str
+    page: int
+    source: str
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What any system answered: refused or not, and each cited sentence with its source text."""
+    """What any system answered: refused or not, and each cited sentence."""
 
     answered: bool
-    cited: tuple[tuple[str, str], ...]  # (sentence, text of the chunk/window it was taken from)
+    cited: tuple[Cited, ...]
 
     @property
     def text(self) -> str:
-        return " ".join(sentence for sentence, _ in self.cited)
+        return " ".join(c.text for c in self.cited)
+
+
+@dataclass
+class CitedSentence:
+    """One cited sentence as scored: is its chunk relevant (matches a gold quote), does the
+    sentence itself hold a gold quote, how was it judged (None: never), is it verbatim on its
+    page (eval/verbatim.py)."""
+
+    text: str
+    file: str
+    page: int
+    in_gold_chunk: bool
+    gold_sentence: bool
+    judged: bool | None
+    verbatim: bool
+
+    @property
+    def relevant(self) -> bool:
+        return self.gold_sentence or self.judged is True
 
 
 @dataclass
@@ -47,7 +82,7 @@ class QuestionRun:
     ranking: list[list[int]]  # per rank (best first): indices of the quotes the result matches
     n_quotes: int
     answered: bool
-    cited_relevant: list[bool]  # per cited sentence: does its chunk match a quote?
+    cited: list[CitedSentence]
     rouge_l: float | None
     ask_ms: float
     search_ms: float
@@ -58,12 +93,24 @@ class EvalResult:
     systems: dict[str, dict]
     themes: dict | None
     runs: list[QuestionRun] = field(default_factory=list)
+    reports: list[ReportRow] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """All figures as one JSON-ready object (per-question detail under ``questions``)."""
         return {"meta": self.meta, "systems": self.systems, "themes": self.themes,
+                "reports": [asdict(row) for row in self.reports],
                 "questions": [asdict(run) for run in self.runs]}
+
+    def pool(self, unjudged_only: bool = False) -> list[dict]:
+        """Every sentence cited in an answer to an answerable question, with its question: what
+        relevance judgments are made from (eval/judgments.py). With ``unjudged_only``, those
+        neither judged nor holding a gold quote."""
+        questions = self.meta.get("question_texts", {})
+        return [{"question_id": r.question_id, "question": questions.get(r.question_id, ""),
+                 "file": c.file, "page": c.page, "sentence": c.text}
+                for r in self.runs if r.answerable and r.answered for c in r.cited
+                if not unjudged_only or (c.judged is None and not c.gold_sentence)]
 
 
 class FreshQueries:
@@ -96,8 +143,9 @@ class PipelineSystem:
 
     def ask(self, question: str) -> Answer:
         summary = self.library.ask(question, mode=self.mode)
-        return Answer(summary.answered,
-                      tuple((s.text, _source_text(s, summary.retrieved)) for s in summary.sentences))
+        return Answer(summary.answered, tuple(
+            Cited(s.text, citation.file, citation.page, _source_text(s, summary.retrieved))
+            for s in summary.sentences for citation in s.citations))
 
 
 class NaiveSystem:
@@ -110,14 +158,16 @@ class NaiveSystem:
     def ask(self, question: str) -> Answer:
         answer = self.baseline.ask(question, K)
         windows = {hit.window_id: hit.text for hit in answer.retrieved}
-        return Answer(answer.answered,
-                      tuple((s.text, windows[s.window_id]) for s in answer.sentences))
+        return Answer(answer.answered, tuple(Cited(s.text, s.file, s.page, windows[s.window_id])
+                                             for s in answer.sentences))
 
 
 def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[LabelledPassage],
              naive_dir: Path, systems: Sequence[str] = SYSTEMS,
-             progress: Callable[[str], None] | None = None) -> EvalResult:
-    """Score ``systems`` on ``questions`` and the tagger on ``passages``, all in this process."""
+             progress: Callable[[str], None] | None = None,
+             judgments: Judgments | None = None) -> EvalResult:
+    """Score ``systems`` on ``questions``, the report summaries, and the tagger on ``passages``,
+    all in this process; cited sentences are looked up in ``judgments``."""
     documents = library.documents()
     if not documents:
         raise RuntimeError("de index is leeg: draai eerst `rapportwijzer ingest corpus/` / "
@@ -140,16 +190,24 @@ def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[Labe
     for runner in runners.values():  # warm up: load models and derived indexes before timing
         runner.search(questions[0].question)
         runner.ask(questions[0].question)
+    sources = Sources(library.settings.corpus_dir, library.settings.manifest_path)
+    judgments = judgments or Judgments({}, {})
     runs = []
     for number, question in enumerate(questions, start=1):
         _say(progress, f"question {number}/{len(questions)} ({question.id})")
         for name, runner in runners.items():  # interleaved, so load on the machine hits all alike
-            runs.append(_run_one(name, runner, question))
+            runs.append(_run_one(name, runner, question, sources, judgments))
+    _say(progress, "summarising every report")
     result = EvalResult(
         systems={name: summarise_runs([r for r in runs if r.system == name]) for name in runners},
         themes=evaluate_themes(library, passages),
         runs=runs,
+        reports=evaluate_report_summaries(library, sources),
         meta={"questions": len(questions),
+              "question_texts": {q.id: q.question for q in questions},
+              "judgments_note": judgments.note,
+              "judgments_held": {"judged": len(judgments.relevant),
+                                 "relevant": sum(judgments.relevant.values())},
               "answerable": sum(q.answerable for q in questions),
               "unanswerable": sum(not q.answerable for q in questions),
               "passages": len(passages), "documents": len(documents),
@@ -158,7 +216,8 @@ def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[Labe
     return result
 
 
-def _run_one(name: str, runner, question: GoldQuestion) -> QuestionRun:
+def _run_one(name: str, runner, question: GoldQuestion, sources: Sources,
+             judgments: Judgments) -> QuestionRun:
     quotes = question.quotes
     started = time.perf_counter()
     retrieved = runner.search(question.question)
@@ -166,13 +225,19 @@ def _run_one(name: str, runner, question: GoldQuestion) -> QuestionRun:
     answer = runner.ask(question.question)
     asked = time.perf_counter()
     ranking = [sorted(matched_quotes(text, quotes)) for text in retrieved]
-    cited_relevant = [any(matches(source, quote) for quote in quotes) for _, source in answer.cited]
+    cited = [CitedSentence(
+        text=c.text, file=c.file, page=c.page,
+        in_gold_chunk=any(matches(c.source, quote) for quote in quotes),
+        gold_sentence=holds_gold_quote(c.text, quotes),
+        judged=judgments.get(question.id, c.file, c.page, c.text),
+        verbatim=check(c.text, c.file, c.page, sources).ok,
+    ) for c in answer.cited]
     rouge = None
     if question.answerable:
         rouge = metrics.rouge_l_recall(question.answer, answer.text) if answer.answered else 0.0
     return QuestionRun(
         system=name, question_id=question.id, answerable=question.answerable, ranking=ranking,
-        n_quotes=len(quotes), answered=answer.answered, cited_relevant=cited_relevant,
+        n_quotes=len(quotes), answered=answer.answered, cited=cited,
         rouge_l=rouge, ask_ms=(asked - searched) * 1000, search_ms=(searched - started) * 1000,
     )
 
@@ -182,17 +247,22 @@ def summarise_runs(runs: Sequence[QuestionRun]) -> dict:
     answerable = [r for r in runs if r.answerable]
     unanswerable = [r for r in runs if not r.answerable]
     answered = [r for r in answerable if r.answered]
-    cited = [flag for r in answered for flag in r.cited_relevant]
+    cited = [c for r in answered for c in r.cited]
+    every_cited = [c for r in runs if r.answered for c in r.cited]
     figures: dict = {
         "answerable": len(answerable), "unanswerable": len(unanswerable),
         "recall_at_k": [metrics.mean([metrics.recall_at_k(r.ranking, r.n_quotes, k)
                                       for r in answerable]) for k in range(1, K + 1)],
         "mrr@10": metrics.mean([metrics.reciprocal_rank(r.ranking, K) for r in answerable]),
         "ndcg@10": metrics.mean([metrics.ndcg_at_k(r.ranking, r.n_quotes, K) for r in answerable]),
-        "citation_precision": sum(cited) / len(cited) if cited else None,
+        "citation_precision": _share([c.relevant for c in cited]),
+        "gold_quote_precision": _share([c.in_gold_chunk for c in cited]),
+        "judged_share": _share([c.gold_sentence or c.judged is not None for c in cited]),
         "cited_sentences": len(cited),
-        "answers_citing_relevant": (sum(any(r.cited_relevant) for r in answered) / len(answered)
-                                    if answered else None),
+        "verbatim": _share([c.verbatim for c in every_cited]),
+        "verbatim_checked": len(every_cited),
+        "answers_citing_relevant": _share([any(c.in_gold_chunk for c in r.cited)
+                                           for r in answered]),
         "refusal_accuracy": (sum(not r.answered for r in unanswerable) / len(unanswerable)
                              if unanswerable else None),
         "false_refusal_rate": (sum(not r.answered for r in answerable) / len(answerable)
@@ -206,6 +276,10 @@ def summarise_runs(runs: Sequence[QuestionRun]) -> dict:
     for k in REPORT_KS:
         figures[f"recall@{k}"] = figures["recall_at_k"][k - 1] if answerable else None
     return figures
+
+
+def _share(flags: Sequence[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
 
 
 def evaluate_themes(library, passages: Sequence[LabelledPassage]) -> dict | None:
@@ -251,8 +325,10 @@ def stderr_progress(message: str) -> None:
 
 
 def run_command(library, gold: Path, passages: Path, out_dir: Path, report: Path | None,
-                as_json: bool, systems: Sequence[str] = SYSTEMS) -> int:
-    """`rapportwijzer eval`: run, print the table (or JSON), write the report, plots and JSON."""
+                as_json: bool, systems: Sequence[str] = SYSTEMS,
+                judgments: Path = DEFAULT_JUDGMENTS) -> int:
+    """`rapportwijzer eval`: run, print the table (or JSON), write the report, plots and JSON,
+    and the cited sentences no judgment covers yet to ``out_dir/unjudged.jsonl``."""
     import json
 
     from eval import report as reporting
@@ -265,17 +341,20 @@ def run_command(library, gold: Path, passages: Path, out_dir: Path, report: Path
         return 2
     try:
         questions, labelled = load_questions(gold), load_passages(passages)
+        judged = load_judgments(judgments)
     except GoldError as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 2
     try:
         result = run_eval(library, questions, labelled, out_dir / "naive-index", systems,
-                          progress=stderr_progress)
+                          progress=stderr_progress, judgments=judged)
     except RuntimeError as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 1
-    result.meta.update(gold=str(gold), passages_file=str(passages))
+    result.meta.update(gold=str(gold), passages_file=str(passages), judgments_file=str(judgments))
     out_dir.mkdir(parents=True, exist_ok=True)
+    result.meta["unjudged"] = write_pool(result.pool(unjudged_only=True),
+                                         out_dir / "unjudged.jsonl")
     plots = reporting.write_plots(result, out_dir)
     reporting.write_markdown(result, out_dir / "report.md", plots)
     if report is not None:

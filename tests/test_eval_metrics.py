@@ -76,6 +76,16 @@ def test_rouge_l_recall_known_value():
     assert metrics.rouge_l_recall(reference, reference) == 1.0
 
 
+def test_rouge_l_precision_recall_and_f1():
+    reference = "De gemeenten voerden twintig gesprekken"
+    scores = metrics.rouge_l(reference, "twintig: de gemeenten voerden gesprekken met wethouders")
+    assert (scores.recall, scores.precision) == (pytest.approx(4 / 5), pytest.approx(4 / 7))
+    assert scores.f1 == pytest.approx(2 * (4 / 5) * (4 / 7) / (4 / 5 + 4 / 7))
+    assert metrics.rouge_l(reference, "") == metrics.Rouge(0.0, 0.0, 0.0)
+    with pytest.raises(ValueError):
+        metrics.rouge_l("", "iets")
+
+
 def test_rouge_l_uses_dutch_stems():
     assert metrics.dutch_stems("gemeenten") == metrics.dutch_stems("gemeente")
     assert metrics.rouge_l_recall("de gemeenten", "De gemeente!") == 1.0

@@ -15,7 +15,8 @@ from tests.conftest import FIXTURES, ROOT
 QUESTIONS = FIXTURES / "eval" / "questions-3.jsonl"
 PASSAGES = FIXTURES / "eval" / "passages-5.jsonl"
 RATIOS = ("recall@5", "recall@10", "mrr@10", "ndcg@10", "citation_precision",
-          "answers_citing_relevant", "refusal_accuracy", "false_refusal_rate", "rouge_l_recall")
+          "gold_quote_precision", "judged_share", "verbatim", "answers_citing_relevant",
+          "refusal_accuracy", "false_refusal_rate", "rouge_l_recall")
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +67,14 @@ def test_per_question_runs_match_the_aggregates(result):
         answerable = [r for r in result.runs if r.system == name and r.answerable]
         refused = sum(not r.answered for r in answerable)
         assert figures["false_refusal_rate"] == refused / len(answerable)
-        cited = [flag for r in answerable if r.answered for flag in r.cited_relevant]
+        cited = [c for r in answerable if r.answered for c in r.cited]
         assert figures["cited_sentences"] == len(cited)
         if cited:
-            assert figures["citation_precision"] == sum(cited) / len(cited)
+            # no judgments given: only sentences holding a gold quote count as relevant
+            assert figures["citation_precision"] == sum(c.gold_sentence for c in cited) / len(cited)
+            assert figures["gold_quote_precision"] == sum(c.in_gold_chunk for c in cited) / len(cited)
+            assert figures["judged_share"] == figures["citation_precision"]
+            assert all(c.in_gold_chunk for c in cited if c.gold_sentence)
         for run in answerable:
             assert len(run.ranking) <= K and run.n_quotes >= 1
             assert all(0 <= i < run.n_quotes for matched in run.ranking for i in matched)
@@ -81,6 +86,29 @@ def test_gold_quotes_are_found_in_real_chunks(result):
     for question_id in ("q003", "q021"):
         runs = [r for r in result.runs if r.question_id == question_id]
         assert any(any(r.ranking) for r in runs), question_id
+
+
+def test_hybrid_answers_and_report_summaries_are_verbatim(result):
+    hybrid = [c for r in result.runs if r.system == "hybrid" for c in r.cited]
+    assert hybrid and all(c.verbatim for c in hybrid)
+    assert result.systems["hybrid"]["verbatim"] == 1.0
+    reports = {row.file: row for row in result.reports}
+    assert "gezondin-2020-impact-coronacrisis-pdfextract.txt" not in reports  # a duplicate
+    assert len(reports) == 4 and all(row.verbatim_checked > 0 for row in reports.values())
+    assert not [f for row in reports.values() for f in row.verbatim_failures]
+
+
+def test_report_summaries_are_scored_against_their_own_summary(result):
+    rows = {row.file: row for row in result.reports}
+    versneld = rows["gezondin-2021-versneld-leren.pdf"]
+    assert versneld.reference_heading == "Samenvatting" and versneld.reference_words > 200
+    for key in ("shipped", "held_out", "lead", "random"):
+        scores = getattr(versneld, key)
+        assert 0 < scores["f1"] <= 1 and 0 < scores["recall"] <= 1
+    # held out, no sentence of the reference can be copied: it scores below the shipped one,
+    # which takes part of its words from the reference
+    assert versneld.from_reference > 0 and versneld.held_out["f1"] < versneld.shipped["f1"]
+    assert rows["impactcorona-2022-lessen-sociaal-domein.pdf"].shipped is None
 
 
 def test_theme_rows(result):
@@ -103,6 +131,9 @@ def test_report_and_plots(result, tmp_path):
         assert f"| {name} |" in text
         assert any(line.startswith(name) for line in table.splitlines())
     assert "## Definitions" in text and "recall_at_k.png" in text
+    assert "## Report summaries" in text and "## Citation judgments" in text
+    assert "Verbatim on the cited page: hybrid answers" in text
+    assert "report summaries, ROUGE-L F1" in table
 
 
 def test_cli_eval_json_parses(cli_env, tmp_path):

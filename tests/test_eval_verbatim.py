@@ -1,10 +1,15 @@
-"""The verbatim checker of the evaluation, on the real corpus files (read apart from any index)
-and on hand-made cases."""
+"""The verbatim checker, the citation judgments and the report references of the evaluation,
+on the real corpus files (read apart from any index) and on hand-made cases."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from eval.gold import GoldError
+from eval.judgments import holds_gold_quote, load_judgments, write_pool
+from eval.report_summaries import find_reference
 from eval.verbatim import Sources, check, tokens
 from ingest.document import parse_document
 from tests.conftest import CORPUS
@@ -56,3 +61,49 @@ def test_comparison_ignores_case_spacing_quotes_and_line_break_hyphens():
     assert tokens("Gezond-\n heid  en ‘zorg’") == tokens("gezondheid en 'zorg'")
     assert tokens("zorg, welzijn") != tokens("zorg welzijn")
 
+
+def test_references_are_the_reports_own_summary_or_introduction(sources):
+    summary = find_reference(sources.get("gezondin-2021-versneld-leren.pdf"))
+    assert summary.heading == "Samenvatting" and summary.page == 2
+    assert summary.text.startswith("Het omgaan met de coronacrisis")
+    assert "Denkrichtingen" not in summary.text  # the next heading ends it
+    introduction = find_reference(sources.get(VNG))
+    assert introduction.heading == "Inleiding" and introduction.page == 4
+    assert find_reference(sources.get("impactcorona-2022-lessen-sociaal-domein.pdf")) is None
+
+
+def test_judgments_load_check_and_key_on_the_normalised_sentence(tmp_path):
+    path = tmp_path / "judgments.jsonl"
+    rows = [{"note": "judged by hand", "pooled_from": "abc1234"},
+            {"question_id": "q1", "file": "a.pdf", "page": 3, "sentence": "Gezond- heid telt.",
+             "relevant": True},
+            {"question_id": "q1", "file": "a.pdf", "page": 4, "sentence": "Iets anders.",
+             "relevant": False}]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    judged = load_judgments(path)
+    assert judged.note["pooled_from"] == "abc1234"
+    assert judged.get("q1", "a.pdf", 3, "gezondheid  telt.") is True
+    assert judged.get("q1", "a.pdf", 4, "Iets anders.") is False
+    assert judged.get("q1", "a.pdf", 5, "Iets anders.") is None  # the page is part of the key
+    assert load_judgments(tmp_path / "absent.jsonl").get("q1", "a.pdf", 3, "x") is None
+    rows.append({**rows[1], "relevant": False})
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with pytest.raises(GoldError, match="contradicts"):
+        load_judgments(path)
+
+
+def test_a_sentence_holding_or_inside_a_gold_quote_is_relevant_without_judgment():
+    quote = "Betekenisgeving viel weg. Met name eenzaamheid, depressie en angstklachten zijn toegenomen."
+    assert holds_gold_quote("Met name eenzaamheid, depressie en angstklachten zijn toegenomen.",
+                            [quote])
+    assert not holds_gold_quote("Eenzaamheid is een probleem.", [quote])
+
+
+def test_the_pool_to_judge_holds_each_citation_once_and_not_who_cited_it(tmp_path):
+    row = {"question_id": "q1", "question": "Vraag?", "file": "a.pdf", "page": 2,
+           "sentence": "Een zin."}
+    path = tmp_path / "unjudged.jsonl"
+    assert write_pool([row, {**row, "sentence": "Een  zin."}, {**row, "page": 3}], path) == 2
+    written = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [r["page"] for r in written] == [2, 3]
+    assert all(r["relevant"] is None and "system" not in r for r in written)
