@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.lexical import content_stems
+from core.lexical import content_stems, question_focus
 from core.models import Citation, DocumentInfo, RetrievedChunk, Summary, SummarySentence
 
 # Evidence = best sentence similarity among the first five chunks, lowered when the question's
@@ -20,6 +21,10 @@ ABSENT_TERMS_WEIGHT = 0.03
 WORD_BUDGET = 150
 MAX_SENTENCES = 8
 SCORE_MARGIN = 0.06  # sentences scoring further below the best one are not relevant enough
+# Besides the best sentence, a sentence must hold at least this share of the question's
+# distinctive words (weighted by how rare each is among the candidates); chosen on the gold
+# set's judged citations, see docs/ARCHITECTURE.md ("Answer selection").
+MIN_TERM_SHARE = 0.1
 MMR_LAMBDA = 0.7
 NEAR_DUPLICATE = 0.95
 _SENTENCE_END = re.compile(r"[.!…][\"'”’)]*$")
@@ -28,6 +33,9 @@ _ANAPHORIC_START = re.compile(
     r"bovendien|zo|soms|wel|maar|en|of)\b", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"^[\"'“‘(]?[A-ZÀ-Ý0-9]")
 _FOOTNOTE = re.compile(r"^\d{1,3}\s+[A-Z]|https?://|www\.")
+# A literature reference ("VNG (2021) Sociaal sterker ...") or a pointer to one ("Zie ook ...").
+_REFERENCE = re.compile(r"\b(?:e\.a\.|et al\.|[A-Z][\w&-]+)\s+\((?:19|20)\d{2}\)\s+[A-Z'‘“\"]"
+                        r"|^(?:Zie (?:ook|over|voor|het eerder)|Vergelijk|Vgl\.|Verschenen in)\b")
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
     scores = _relevance_scores(question, query_vector, pool, rank_of_chunk)
+    pool, scores = _on_the_question(question, pool, scores)
     chosen = _select(pool, scores, word_budget)
     if not chosen:
         return Summary(question=question, answered=False, sentences=(), sources=(),
@@ -91,12 +100,12 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
 
 def is_whole_sentence(text: str) -> bool:
     """A full statement: starts like a sentence, ends with a full stop (not a question mark),
-    and has words enough to say something; headings, cells and footnotes fail."""
+    and has words enough to say something; headings, cells, footnotes and references fail."""
     words = text.split()
     letters = sum(ch.isalpha() for ch in text)
     return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
             and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
-            and not _FOOTNOTE.search(text))
+            and not _FOOTNOTE.search(text) and not _REFERENCE.search(text))
 
 
 def stands_alone(text: str) -> bool:
@@ -118,6 +127,25 @@ def _relevance_scores(question: str, query_vector: np.ndarray, pool: Sequence[Ca
     # A sentence that leans on the one before it ("Zo ook ...") reads badly on its own.
     leaning = np.array([0.0 if stands_alone(c.text) else 1.0 for c in pool])
     return dense + 0.1 * lexical + 0.02 * prior - 0.02 * leaning
+
+
+def _on_the_question(question: str, pool: Sequence[CandidateSentence], scores: np.ndarray,
+                     ) -> tuple[list[CandidateSentence], np.ndarray]:
+    """The best sentence, and the others holding enough of the question's distinctive words.
+
+    A question word counts for log((n + 1) / (f + 0.5)) where f of the n candidates hold it:
+    a report's name that every candidate shares says little, a rare term much. A sentence that
+    is close in meaning but shares none of the rare words tends to be about something else."""
+    if not pool:
+        return list(pool), scores
+    stems = [content_stems(c.text) for c in pool]
+    asked = content_stems(question_focus(question))
+    weight = {s: math.log((len(pool) + 1) / (sum(s in held for held in stems) + 0.5)) for s in asked}
+    total = sum(weight.values())
+    best = int(np.argmax(scores))
+    keep = [i for i, held in enumerate(stems)
+            if i == best or not total or sum(weight[s] for s in asked & held) / total >= MIN_TERM_SHARE]
+    return [pool[i] for i in keep], scores[keep]
 
 
 def _select(pool: Sequence[CandidateSentence], scores: np.ndarray,

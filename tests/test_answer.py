@@ -6,9 +6,12 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
+from core.models import DocumentInfo, RetrievedChunk
 from eval.verbatim import Sources, check_summary
+from summarise.answer import CandidateSentence, Evidence, answer_question, is_whole_sentence
 from tests.conftest import CORPUS, ROOT
 
 SEED_QUESTIONS = [
@@ -94,3 +97,40 @@ def test_cli_refusal_is_dutch(cli_env):
     )
     assert "geven geen antwoord op deze vraag" in result.stdout
 
+
+def _candidate(index: int, text: str, vector) -> CandidateSentence:
+    return CandidateSentence(sentence_id=f"d:00000:{index:03d}", chunk_id="d:00000", doc_id="d",
+                             page=1, text=text, themes=(), vector=np.asarray(vector, np.float32))
+
+
+def test_sentences_without_the_questions_distinctive_words_are_left_out():
+    """Near in meaning is not enough: besides the best sentence, one that holds none of the
+    question's rarer words ('kostendelersnorm', '27') is not cited, while one that does is."""
+    question = "Tot welke leeftijd moet de kostendelersnorm volgens de VNG verdwijnen?"
+    query = np.array([1, 0, 0, 0], np.float32)
+    texts = [
+        "Schaf de kostendelersnorm af, in elk geval tot 27 jaar, zegt de VNG-commissie.",
+        "De kostendelersnorm treft vooral jongeren die bij hun ouders wonen.",
+        "De VNG-commissie roept gemeenten en Rijk op om samen te werken aan herstel.",
+        "De VNG-commissie heeft eerder kabinet en gemeenten geadviseerd over jongeren.",
+    ]
+    # About as close to the question (cosine 0.90-0.92), and apart from each other.
+    apart = np.array([[0, 1, 1, 1], [0, 1, -1, -1], [0, -1, 1, -1], [0, -1, -1, 1]]) / np.sqrt(3)
+    vectors = [a * query + np.sqrt(1 - a * a) * r for a, r in zip((0.92, 0.90, 0.91, 0.91), apart)]
+    candidates = [_candidate(i, t, v) for i, (t, v) in enumerate(zip(texts, vectors))]
+    chunk = RetrievedChunk(chunk_id="d:00000", doc_id="d", file="d.pdf", page_start=1,
+                           page_end=1, score=1.0, text=" ".join(texts))
+    info = DocumentInfo(doc_id="d", file="d.pdf", file_sha256="", title="T", publisher="VNG",
+                        date="2021", language="nl", pages=1, chunks=1)
+    summary = answer_question(question, Evidence(query, [chunk]), candidates, {"d": info},
+                              threshold=0.0)
+    assert [s.text for s in summary.sentences] == texts[:2]
+
+
+def test_literature_references_are_not_statements():
+    assert not is_whole_sentence("Vergelijk o.a. VNG-essay (2019) De staat van het sociaal "
+                                 "domein, pag. 19.")
+    assert not is_whole_sentence("Zie ook het advies van VNG om de menselijke maat te behouden: "
+                                 "VNG (2021) Sociaal sterker de crisis uit.")
+    assert is_whole_sentence("Zie de crisis als bevestiging om in kwetsbare wijken gebiedsgericht "
+                             "te werk te gaan.")
