@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
@@ -18,11 +19,25 @@ def dutch_pipeline() -> Language:
     return nlp
 
 
+# A sentence end with a footnote mark after it ("van COVID-19.⁶ Via een ..."): spaCy reads
+# "19.⁶" as one token and does not end the sentence there.
+_FOOTNOTE_END = re.compile(r"[.!?…][”’\"')]*[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\s+[\"“‘(]?[A-ZÀ-Þ])")
+
+
 def split_sentences(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
     """For each text, the (start, end) character spans of its sentences."""
     spans = []
     for doc in dutch_pipeline().pipe(texts, batch_size=64):
         spans.append([
-            (sent.start_char, sent.end_char) for sent in doc.sents if sent.text.strip()
+            span for sent in doc.sents if sent.text.strip()
+            for span in _after_footnote_marks(doc.text, sent.start_char, sent.end_char)
         ])
     return spans
+
+
+def _after_footnote_marks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The span split after every sentence end that carries a footnote mark."""
+    for match in _FOOTNOTE_END.finditer(text, start, end):
+        yield start, match.end()
+        start = match.end() + len(text[match.end():end]) - len(text[match.end():end].lstrip())
+    yield start, end

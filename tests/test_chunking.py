@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -24,6 +25,17 @@ def test_dutch_sentences_keep_abbreviations_and_numbers():
     sentences = [text[a:b] for a, b in split_sentences([text])[0]]
     assert sentences == ["Er waren o.a. 1.200 meldingen, bijv. in Utrecht.", "Dat is veel!",
                          "Daarna volgde de rest."]
+
+
+def test_a_footnote_mark_after_a_full_stop_ends_the_sentence(parsed_corpus):
+    text = "Wij deden onderzoek naar COVID-19.⁶ Via een survey vroegen we het. Zie p. 5 hierover."
+    sentences = [text[a:b] for a, b in split_sentences([text])[0]]
+    assert sentences == ["Wij deden onderzoek naar COVID-19.⁶", "Via een survey vroegen we het.",
+                         "Zie p. 5 hierover."]
+    corona = parsed_corpus["impactcorona-2022-lessen-sociaal-domein.pdf"]
+    glued = [s.text for c in corona.chunks for s in c.sentences
+             if re.search(r"[.!?][⁰¹²³⁴⁵⁶⁷⁸⁹]+ [A-Z]", s.text)]
+    assert glued == []
 
 
 def test_chunks_consist_of_whole_sentences(parsed_corpus):
