@@ -162,7 +162,7 @@ def _blocks(lines: list[str], words: Counter[str], width: float,
             blocks.append(Block(HEADING, line[2:].strip()))
             previous = ""
             continue
-        bullet = _BULLET_RE.match(line)
+        bullet = _opens_item(line, previous if current else "", width)
         if bullet:
             close()
             kind, current = ITEM, line[bullet.end():]
@@ -186,6 +186,17 @@ def _blocks(lines: list[str], words: Counter[str], width: float,
 def _ends_sentence(text: str) -> bool:
     """Whether the text ends with end punctuation, footnote marks after it left aside."""
     return text.rstrip(_FOOTNOTE_MARKS).endswith(_TERMINAL)
+
+
+def _opens_item(line: str, previous: str, width: float) -> re.Match[str] | None:
+    """The list mark opening ``line``. A dash before a small letter, after a full line that ends
+    no sentence, is the text's own dash wrapped to the line start ("de verhalen achter – en vóór
+    / – de cijfers")."""
+    bullet = _BULLET_RE.match(line)
+    if (bullet and line[0] in "–—-" and line[bullet.end():][:1].islower() and previous
+            and not _ends_sentence(previous) and len(previous) >= 0.8 * width):
+        return None
+    return bullet
 
 
 def _is_capitals(line: str) -> bool:
@@ -218,7 +229,7 @@ def _ends_block(kind: str, line: str, next_line: str, width: float, markdown: bo
         return True
     if kind == HEADING:
         return not (_is_capitals(line) and _is_capitals(next_line))
-    if _BULLET_RE.match(next_line) or (markdown and next_line.startswith("# ")):
+    if _opens_item(next_line, line, width) or (markdown and next_line.startswith("# ")):
         return True
     if not _starts_anew(next_line):
         return False

@@ -172,3 +172,17 @@ def test_a_short_line_without_full_stop_ends_its_block_but_a_full_line_wraps():
         ("paragraph", "Vertegenwoordigers benadrukken het belang van verstaanbare taal voor "
                       "iedereen."),
     ]
+
+
+def test_a_dash_wrapped_to_the_start_of_a_line_stays_in_its_sentence(parsed_corpus):
+    corona = _sentences(parsed_corpus["impactcorona-2022-lessen-sociaal-domein.pdf"])
+    assert any("zijn de verhalen achter – en vóór – de cijfers minstens zo belangrijk.²⁶" in s
+               for s in corona)
+    vng = _sentences(parsed_corpus["vng-2021-sociaal-sterker-de-crisis-uit.pdf"])
+    assert any(s.startswith("En – een heel ander voorbeeld – in Zaanstad zijn inwoners")
+               for s in vng)
+    items = [b.text for b in clean_pages(["\n".join(["Gemeenten doen onder andere het volgende:",
+                                                     "– de kostendelersnorm afschaffen;",
+                                                     "– coronasteun verlengen."])])[0]]
+    assert items == ["Gemeenten doen onder andere het volgende:",
+                     "de kostendelersnorm afschaffen;", "coronasteun verlengen."]
