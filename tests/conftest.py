@@ -67,6 +67,15 @@ def corpus_library(tmp_path_factory, embedder):
     return library
 
 
+@pytest.fixture(scope="session")
+def llm_url():
+    """A local OpenAI-compatible chat server (tests/chat_server.py) for the optional rewriter."""
+    from tests.chat_server import serving
+
+    with serving() as url:
+        yield url
+
+
 @pytest.fixture
 def corpus_copy(tmp_path) -> Path:
     """A writable copy of corpus/ for tests that add, change or break files."""
