@@ -21,7 +21,16 @@ from index.search import Filters
 from library import Library
 from summarise.render import to_markdown
 from webui.exports import Downloads, slug
-from webui.html import CSS, document_card, messages_html, page_refs, pdf_url, source_panel_html, summary_html
+from webui.html import (
+    CHIP_FILTER_JS,
+    CSS,
+    document_card,
+    messages_html,
+    page_refs,
+    pdf_url,
+    source_panel_html,
+    summary_html,
+)
 from webui.locks import ReadWriteLock
 from webui.uploads import ALLOWED_SUFFIXES, UploadRefused, accept_upload, discard, restore
 
@@ -178,7 +187,7 @@ def _question_page(app: App):
                 reports = gr.Dropdown([], multiselect=True, label="Rapport", elem_id="filter-rapport")
     with gr.Row():
         with gr.Column(scale=3):
-            answer = gr.HTML(elem_id="antwoord")
+            answer = gr.HTML(elem_id="antwoord", js_on_load=CHIP_FILTER_JS)
             with gr.Row():
                 copy = gr.Button("Kopiëren", size="sm", elem_id="kopieer")
                 download_md = gr.DownloadButton("Download Markdown", size="sm", visible=False,
@@ -244,7 +253,7 @@ def _report_page(app: App):
     with gr.Row():
         with gr.Column(scale=3):
             card = gr.HTML(elem_id="rapport-kaart")
-            rendered = gr.HTML(elem_id="samenvatting")
+            rendered = gr.HTML(elem_id="samenvatting", js_on_load=CHIP_FILTER_JS)
             with gr.Accordion("Bewerken en exporteren", open=True):
                 edited = gr.Textbox(label="Samenvatting (bewerkbaar, Markdown)", lines=12,
                                     interactive=True, elem_id="samenvatting-tekst")
@@ -298,7 +307,7 @@ def _themes_page(app: App):
         run = gr.Button("Toon overzicht", variant="primary", elem_id="digest-knop")
     with gr.Row():
         with gr.Column(scale=3):
-            digest = gr.HTML(elem_id="digest")
+            digest = gr.HTML(elem_id="digest", js_on_load=CHIP_FILTER_JS)
             with gr.Row():
                 download_md = gr.DownloadButton("Download Markdown", size="sm", visible=False)
                 download_docx = gr.DownloadButton("Download .docx", size="sm", visible=False)

@@ -7,7 +7,10 @@ screenshot in tests/artifacts/.
 
 from __future__ import annotations
 
+import copy
+import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,6 +80,21 @@ def small_library(tmp_path_factory, embedder):
 @pytest.fixture(scope="module")
 def small_app(small_library):
     url, blocks = _serve(small_library)
+    yield url
+    blocks.close()
+
+
+@pytest.fixture(scope="module")
+def rewriting_library(corpus_library, llm_url):
+    """The session's corpus index with the optional rewriter on the local chat server."""
+    library = copy.copy(corpus_library)  # the same index, other settings
+    library.settings = replace(corpus_library.settings, llm_url=llm_url, llm_model="gegrond")
+    return library
+
+
+@pytest.fixture(scope="module")
+def rewriting_app(rewriting_library):
+    url, blocks = _serve(rewriting_library)
     yield url
     blocks.close()
 
@@ -253,3 +271,84 @@ def test_metadata_is_edited_and_a_report_removed(page, small_app, small_library)
     _shows(page, "#verwijder-resultaat", "Verwijderd")
     assert all(i.file != "zuiderdorp-wachtlijsten.txt" for i in small_library.documents())
     assert not (small_library.settings.corpus_dir / "zuiderdorp-wachtlijsten.txt").exists()
+
+
+def test_theme_chips_show_only_the_bullets_of_their_theme(page, corpus_app, corpus_library):
+    question = "Wat zeggen de rapporten over schulden bij jongeren?"
+    expected = corpus_library.ask(question)
+    total = len(expected.sentences)
+    theme = min(expected.themes, key=lambda t: t.count)
+    assert theme.count < total  # a filter that visibly narrows
+    wanted = sorted(s.text for s in expected.sentences if theme.id in s.themes)
+    _open(page, corpus_app)
+    _ask(page, question)
+    answer = page.locator("#antwoord")
+    bullets = answer.locator("li[data-themes]")
+    assert bullets.count() == total
+
+    def shown() -> list[str]:
+        return sorted(re.sub(r"(?: ?\[\d+\])+$", "", text).strip()
+                      for text in answer.locator("li[data-themes]:visible").all_inner_texts())
+
+    chip = answer.locator(f'button.rw-chip[data-theme="{theme.id}"]')
+    chip.click()
+    assert shown() == wanted
+    assert chip.get_attribute("aria-pressed") == "true"
+    for group in answer.locator(".rw-group:visible").all():  # no heading over hidden bullets
+        assert group.locator("li:visible").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "thema-chip-gefilterd.png"), full_page=True)
+    chip.click()  # a second click shows all again
+    assert len(shown()) == total and chip.get_attribute("aria-pressed") == "false"
+    chip.click()
+    answer.locator('button.rw-chip[data-theme=""]').click()  # "alle"
+    assert len(shown()) == total
+    assert answer.locator('button.rw-chip[data-theme=""]').get_attribute("aria-pressed") == "true"
+    assert not page.errors
+
+
+def test_rewritten_prose_is_shown_with_its_citations_and_the_quotes(page, rewriting_app,
+                                                                    rewriting_library,
+                                                                    corpus_library):
+    question = "Wat zijn de gevolgen van corona voor de mentale gezondheid?"
+    rewriting_library.settings = replace(rewriting_library.settings, llm_model="gegrond")
+    extractive = corpus_library.ask(question)
+    _open(page, rewriting_app)
+    _ask(page, question)
+    answer = page.locator("#antwoord")
+    note = answer.locator(".rw-rewrite .rw-note").inner_text()
+    assert "Herschreven tekst" in note and "gecontroleerd" in note
+    prose = answer.locator(".rw-prose")
+    assert "Daarnaast geldt:" in prose.inner_text()
+    assert extractive.sentences[0].text.rstrip(".") in prose.inner_text()
+    shown = answer.locator(".rw-sources li").all_inner_texts()  # the same sources
+    assert len(shown) == len(extractive.sources)
+    for line, source in zip(shown, extractive.sources):
+        assert source.title in line and f"p. {source.page}" in line
+    prose.locator("a.rw-cite").first.click()  # a citation in the prose opens its page
+    panel = page.locator("#bronpaneel .rw-bron:visible")
+    panel.wait_for()
+    assert panel.locator("mark").count() >= 1
+    quotes = answer.locator("details.rw-letterlijk")
+    assert quotes.locator("li").count() == len(extractive.sentences)
+    assert not quotes.locator("li").first.is_visible()  # one click away
+    quotes.locator("summary").click()
+    assert quotes.locator("li").first.is_visible()
+    assert extractive.sentences[0].text in quotes.inner_text()
+    assert not page.errors
+
+
+def test_a_rejected_rewrite_falls_back_visibly_to_the_quotes(page, rewriting_app,
+                                                              rewriting_library):
+    question = "Wat zijn de gevolgen van corona voor de mentale gezondheid?"
+    rewriting_library.settings = replace(rewriting_library.settings, llm_model="verzint-feit")
+    _open(page, rewriting_app)
+    _ask(page, question)
+    answer = page.locator("#antwoord")
+    rejected = answer.locator(".rw-afgekeurd")
+    assert "Geen herschreven tekst" in rejected.locator(".rw-note").inner_text()
+    assert answer.locator(".rw-prose").count() == 0
+    assert answer.locator("details.rw-letterlijk").count() == 0
+    assert answer.locator("li[data-themes]").first.is_visible()  # the quotes, open
+    rejected.locator("summary").click()
+    assert "Jansen" in rejected.inner_text()  # why: a name the sources do not hold
+    assert not page.errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 
 import pytest
 
@@ -112,3 +113,37 @@ def test_library_page_text_metadata_edit_and_removal(tmp_path, embedder):
     library.remove_document(info.doc_id)
     assert library.documents() == [] and not (corpus / "a.txt").exists()
     assert library.ingest([corpus]) == []  # nothing comes back
+
+
+def test_rewritten_prose_links_its_citations_and_keeps_the_quotes_a_click_away():
+    summary = replace(_summary("Een zin uit het rapport."),
+                      prose="Een <b>herschreven</b> zin [1].")
+    rendered = summary_html(summary, "k", {})
+    assert ('<p class="rw-prose">Een &lt;b&gt;herschreven&lt;/b&gt; zin '
+            '<a class="rw-cite" href="#k-1">[1]</a>.</p>') in rendered
+    assert "gecontroleerd tegen de bron" in rendered
+    assert (rendered.index("rw-prose") < rendered.index('<details class="rw-letterlijk">')
+            < rendered.index("Een zin uit het rapport.") < rendered.index("Bronnen"))
+
+
+def test_a_rejected_rewrite_is_said_above_the_quotes_with_its_reasons():
+    summary = replace(_summary("Een zin uit het rapport."),
+                      rewrite_notes=("zin 1 noemt <Jansen>, dat niet in de bron staat",))
+    rendered = summary_html(summary, "k", {})
+    assert "Geen herschreven tekst" in rendered and "&lt;Jansen&gt;" in rendered
+    assert "rw-prose" not in rendered and "rw-letterlijk" not in rendered
+    assert rendered.index("Geen herschreven tekst") < rendered.index("Een zin uit het rapport.")
+
+
+def test_bullets_carry_their_themes_for_the_chip_filter():
+    citation = Citation("d1", "r.pdf", "Titel", "SCP", 2021, 3, "q")
+    sentences = tuple(SummarySentence(text, (citation,), themes) for text, themes in (
+        ("Schulden bij jongeren nemen toe.", ("schulden", "jeugd")),
+        ("Gemeenten werken samen.", ("bestuur",))))
+    summary = Summary(question="v", answered=True, sentences=sentences, sources=(citation,),
+                      themes=(ThemeCount("schulden", "Schulden", 1), ThemeCount("bestuur", "Bestuur", 1)))
+    rendered = summary_html(summary, "k", {})
+    assert '<li data-themes="schulden jeugd">Schulden bij jongeren nemen toe.' in rendered
+    assert '<li data-themes="bestuur">Gemeenten werken samen.' in rendered
+    assert 'data-theme="" aria-pressed="true">alle</button>' in rendered
+    assert 'data-theme="schulden" aria-pressed="false"' in rendered

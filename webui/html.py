@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +25,16 @@ a.rw-cite { font-weight: 600; text-decoration: none; padding: 0 1px; border-radi
 a.rw-cite:hover { background: var(--color-accent-soft); }
 .rw-chips { margin: 0.6em 0; display: flex; flex-wrap: wrap; gap: 6px; }
 .rw-chip { background: var(--color-accent-soft); border: 1px solid var(--color-accent);
-  border-radius: 999px; padding: 1px 10px; font-size: 0.9em; }
+  border-radius: 999px; padding: 1px 10px; font-size: 0.9em; color: inherit; }
+button.rw-chip { cursor: pointer; }
+button.rw-chip[aria-pressed="true"] { background: var(--color-accent); color: white; }
+button.rw-chip[aria-pressed="true"] .rw-muted { color: inherit; }
+.rw-answer [hidden] { display: none !important; }
+.rw-rewrite { border-left: 4px solid var(--color-accent); padding: 2px 12px; margin: 0.6em 0; }
+.rw-rewrite.rw-afgekeurd { border-left-color: var(--error-text-color); }
+.rw-note { font-size: 0.9em; font-style: italic; color: var(--body-text-color-subdued); }
+.rw-prose { line-height: 1.55; }
+.rw-letterlijk > summary { cursor: pointer; font-weight: 600; margin: 0.4em 0; }
 .rw-sources { font-size: 0.92em; padding-left: 0; list-style: none; }
 .rw-sources li { margin-bottom: 0.3em; }
 .rw-muted { color: var(--body-text-color-subdued); font-size: 0.9em; }
@@ -42,7 +51,34 @@ a.rw-cite:hover { background: var(--color-accent-soft); }
 """
 
 SOURCE_HINT = "Klik op een bronnummer zoals [1] om de geciteerde pagina te lezen."
+REWRITTEN_NOTE = ("Herschreven tekst: een taalmodel heeft de geciteerde zinnen samengevoegd tot "
+                  "lopende tekst, en elke zin is gecontroleerd tegen de bron die hij noemt. De "
+                  "letterlijke zinnen staan eronder.")
+REJECTED_NOTE = ("Geen herschreven tekst: de herschrijving is afgekeurd of mislukt. U ziet de "
+                 "letterlijke zinnen uit de rapporten.")
+# Shows only the bullets of the theme chip clicked; runs in the page as the HTML component's
+# js_on_load, so it keeps working when the component's content is replaced by a new answer.
+CHIP_FILTER_JS = """
+element.addEventListener('click', (event) => {
+  const chip = event.target.closest('button.rw-chip[data-theme]');
+  if (!chip) return;
+  const answer = chip.closest('.rw-answer');
+  const chosen = chip.getAttribute('aria-pressed') === 'true' ? '' : chip.dataset.theme;
+  for (const other of answer.querySelectorAll('button.rw-chip[data-theme]')) {
+    other.setAttribute('aria-pressed', String(other.dataset.theme === chosen));
+  }
+  for (const item of answer.querySelectorAll('li[data-themes]')) {
+    item.hidden = chosen !== '' && !item.dataset.themes.split(' ').includes(chosen);
+  }
+  for (const group of answer.querySelectorAll('.rw-group')) {
+    group.hidden = !group.querySelector('li[data-themes]:not([hidden])');
+  }
+  const quotes = answer.querySelector('details.rw-letterlijk');
+  if (quotes && chosen) quotes.open = true;
+});
+"""
 _MARKS = re.compile(r"((?:\[\d+\])+)$")
+_PROSE_MARK = re.compile(r"\[(\d+)\]")
 _INLINE = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*")
 
 
@@ -77,32 +113,25 @@ def page_refs(summary: Summary) -> list[PageRef]:
 def summary_html(summary: Summary, key: str, pdf_links: Mapping[str, str]) -> str:
     """The answer, report summary or digest: text with linked ``[n]``, theme chips, sources.
 
-    ``pdf_links`` maps a file name to the URL of the file (without the page anchor).
+    With the optional rewriter's prose, the prose comes first, marked as rewritten and checked,
+    and the quotes it rests on stay one click away; a rejected rewrite is said so, above the
+    quotes. ``pdf_links`` maps a file name to the URL of the file (without the page anchor).
     """
     if not summary.answered:
         return _refusal_html(summary, key, pdf_links)
-    markdown = to_markdown(summary)
-    head = markdown.rsplit("\nBronnen:", 1)[0]
+    markdown = to_markdown(replace(summary, prose=""))  # the quotes; the prose is shown apart
+    lines = [line.strip() for line in markdown.rsplit("\nBronnen:", 1)[0].splitlines()]
+    themes = {sentence.text: sentence.themes for sentence in summary.sentences}
     parts: list[str] = ['<div class="rw-answer">']
-    in_list = False
-    for line in head.splitlines():
-        line = line.strip()
-        if line.startswith("- "):
-            if not in_list:
-                parts.append("<ul>")
-                in_list = True
-            parts.append(f"<li>{_bullet(line[2:], key)}</li>")
-            continue
-        if in_list:
-            parts.append("</ul>")
-            in_list = False
-        if not line or line.startswith("Thema's: "):
-            continue
-        heading = re.fullmatch(r"\*\*([^*]+)\*\*|#{1,3}\s+(.*)", line)
-        parts.append(f"<h4>{_inline(heading.group(1) or heading.group(2))}</h4>" if heading
-                     else f"<p>{_inline(line)}</p>")
-    if in_list:
-        parts.append("</ul>")
+    if summary.prose:
+        parts += [_lines_html(lines[:1], key, themes), _prose_html(summary.prose, key),
+                  '<details class="rw-letterlijk"><summary>Letterlijk uit de rapporten</summary>',
+                  _lines_html(lines[1:], key, themes), "</details>"]
+    elif summary.rewrite_notes:
+        parts += [_lines_html(lines[:1], key, themes), _rejected_html(summary.rewrite_notes),
+                  _lines_html(lines[1:], key, themes)]
+    else:
+        parts.append(_lines_html(lines, key, themes))
     parts.append(theme_chips(summary))
     parts.append("<h4>Bronnen</h4>")
     parts.append(_source_list(summary.sources, key, pdf_links))
@@ -111,11 +140,16 @@ def summary_html(summary: Summary, key: str, pdf_links: Mapping[str, str]) -> st
 
 
 def theme_chips(summary: Summary) -> str:
+    """The themes of the bullets as buttons: one shows only its bullets (``CHIP_FILTER_JS``),
+    "alle" or a second click shows them all again."""
     if not summary.themes:
         return ""
-    chips = "".join(f'<span class="rw-chip" title="{t.count} zin(nen)">{escape(t.label)} '
-                    f'<span class="rw-muted">{t.count}</span></span>' for t in summary.themes)
-    return f'<div class="rw-chips" aria-label="Thema\'s">{chips}</div>'
+    chips = ['<button type="button" class="rw-chip" data-theme="" aria-pressed="true">alle</button>']
+    chips += [f'<button type="button" class="rw-chip" data-theme="{escape(t.id)}" '
+              f'aria-pressed="false" title="Toon alleen de {t.count} zin(nen) over dit thema">'
+              f'{escape(t.label)} <span class="rw-muted">{t.count}</span></button>'
+              for t in summary.themes]
+    return f'<div class="rw-chips" role="group" aria-label="Thema\'s">{"".join(chips)}</div>'
 
 
 def source_panel_html(refs: Sequence[PageRef], key: str, page_texts: Mapping[tuple[str, int], str],
@@ -183,6 +217,54 @@ def pdf_url(corpus_dir: Path, file: str) -> str | None:
     return f"gradio_api/file={quote(str(path))}" if path.is_file() else None
 
 
+def _lines_html(lines: Sequence[str], key: str,
+                themes: Mapping[str, tuple[str, ...]]) -> str:
+    """Markdown lines of our own rendering as HTML: paragraphs, headings, and bullets carrying
+    their themes, each list kept with the heading above it as one group."""
+    parts: list[str] = []
+    items: list[str] = []
+    heading = ""
+
+    def flush() -> None:
+        nonlocal heading
+        if items:
+            parts.append(f'<div class="rw-group">{heading}<ul>{"".join(items)}</ul></div>')
+        elif heading:
+            parts.append(heading)
+        items.clear()
+        heading = ""
+
+    for line in lines:
+        if line.startswith("- "):
+            body = _MARKS.sub("", line[2:]).rstrip()
+            tags = " ".join(themes.get(body, ()))
+            items.append(f'<li data-themes="{escape(tags)}">{_bullet(line[2:], key)}</li>')
+            continue
+        flush()
+        if not line or line.startswith("Thema's: "):
+            continue
+        match = re.fullmatch(r"\*\*([^*]+)\*\*|#{1,3}\s+(.*)", line)
+        if match:
+            heading = f"<h4>{_inline(match.group(1) or match.group(2))}</h4>"
+        else:
+            parts.append(f"<p>{_inline(line)}</p>")
+    flush()
+    return "\n".join(parts)
+
+
+def _prose_html(prose: str, key: str) -> str:
+    body = _PROSE_MARK.sub(lambda m: f'<a class="rw-cite" href="#{key}-{m.group(1)}">[{m.group(1)}]</a>',
+                           escape(prose))
+    return (f'<div class="rw-rewrite"><p class="rw-note">{escape(REWRITTEN_NOTE)}</p>'
+            f'<p class="rw-prose">{body}</p></div>')
+
+
+def _rejected_html(reasons: Sequence[str]) -> str:
+    items = "".join(f"<li>{escape(reason)}</li>" for reason in reasons)
+    return (f'<div class="rw-rewrite rw-afgekeurd"><p class="rw-note">{escape(REJECTED_NOTE)}</p>'
+            f'<details><summary>Waarom?</summary><ul>{items}</ul></details></div>')
+
+
 def _refusal_html(summary: Summary, key: str, pdf_links: Mapping[str, str]) -> str:
     first = to_markdown(summary).splitlines()[0]
     parts = [f'<div class="rw-answer"><p><strong>{escape(first)}</strong></p>']
@@ -233,5 +315,5 @@ def _inline(text: str) -> str:
     return "".join(out)
 
 
-__all__ = ["CSS", "PageRef", "document_card", "highlight", "messages_html", "page_refs",
+__all__ = ["CHIP_FILTER_JS", "CSS", "PageRef", "document_card", "highlight", "messages_html", "page_refs",
            "pdf_url", "source_panel_html", "summary_html", "theme_chips"]
