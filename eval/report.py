@@ -324,10 +324,11 @@ def _judgment_markdown(result: EvalResult) -> list[str]:
              f"(listed in `eval/out/unjudged.jsonl`)."]
     held = result.meta.get("judgments_held") or {}
     if held:
-        lines += ["", f"`{result.meta.get('judgments_file', 'eval/gold/judgments.jsonl')}` "
-                      f"holds {held['judged']} judgments ({held['relevant']} relevant, "
+        name = os.path.relpath(result.meta.get("judgments_file", "judgments.jsonl"))
+        lines += ["", f"The judgments file (`{name}`) holds "
+                      f"{held['judged']} judgments ({held['relevant']} relevant, "
                       f"{held['judged'] - held['relevant']} not)."]
     if note:
-        lines += ["", f"Judgments: {note.get('note', '')} Pooled from commit "
-                      f"`{note.get('pooled_from', '?')}`."]
+        lines += ["", f"Judgments: {note.get('note', '')} Pooled from the runs at "
+                      f"{note.get('pooled_from', '?')}."]
     return lines
