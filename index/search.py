@@ -91,22 +91,19 @@ class Retriever:
         fingerprint = self.store.fingerprint(infos)
         if self._bm25 is not None and fingerprint == self._fingerprint:
             return
-        chunks = list(self.store.all_chunks())
+        ids, texts, metas, vectors = self.store.chunk_table()
         self._duplicates = frozenset(info.doc_id for info in infos
                                      if info.duplicate_of and info.duplicate_of in self.documents)
         bm25 = Bm25Index.load(self._bm25_dir, fingerprint)
         if bm25 is None:
-            bm25 = Bm25Index.build((chunk_id, text) for chunk_id, text, _ in chunks)
+            bm25 = Bm25Index.build(zip(ids, texts))
             bm25.save(self._bm25_dir, fingerprint)
-        self._facets = ChunkFacets(bm25.chunk_ids, {chunk_id: meta for chunk_id, _, meta in chunks})
-        self._dense = DenseIndex(self.store, *self._vectors_in_order(bm25.chunk_ids))
+        # Facets and vectors follow the BM25 index's chunk order, which a cached index fixes.
+        row = {chunk_id: i for i, chunk_id in enumerate(ids)}
+        order = [row[chunk_id] for chunk_id in bm25.chunk_ids]
+        self._facets = ChunkFacets(bm25.chunk_ids, dict(zip(ids, metas)))
+        self._dense = DenseIndex(self.store, bm25.chunk_ids, vectors[order])
         self._bm25, self._fingerprint = bm25, fingerprint
-
-    def _vectors_in_order(self, chunk_ids: list[str]) -> tuple[list[str], np.ndarray]:
-        """The stored chunk vectors, row ``i`` belonging to ``chunk_ids[i]``."""
-        stored_ids, vectors = self.store.chunk_vectors()
-        row = {chunk_id: i for i, chunk_id in enumerate(stored_ids)}
-        return chunk_ids, vectors[[row[chunk_id] for chunk_id in chunk_ids]]
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                mode: str = "hybrid") -> SearchResult:

@@ -214,10 +214,10 @@ class Store:
 
     # -- themes ------------------------------------------------------------------------------
 
-    def tagging_batches(self, name: str) -> Iterator[tuple[list[str], list[str], list[dict],
-                                                           np.ndarray]]:
-        """Every record of ``chunks`` or ``sentences`` as batches of (ids, texts, metadatas,
-        vectors): what re-tagging needs, the stored vectors included."""
+    def record_pages(self, name: str) -> Iterator[tuple[list[str], list[str], list[dict],
+                                                        np.ndarray]]:
+        """Every record of ``chunks`` or ``sentences`` as pages of (ids, texts, metadatas,
+        vectors): what re-tagging and the retriever's reload need, the stored vectors included."""
         for got in self._pages(name, ["documents", "metadatas", "embeddings"]):
             yield (list(got["ids"]), list(got["documents"]), list(got["metadatas"]),
                    np.asarray(got["embeddings"], dtype=np.float32))
@@ -270,14 +270,18 @@ class Store:
                 for record in zip(got["ids"], got["documents"], got["metadatas"])]
 
     @_reachable
-    def chunk_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every chunk id and its vector, row by row."""
+    def chunk_table(self) -> tuple[list[str], list[str], list[dict], np.ndarray]:
+        """Every chunk's id, text, metadata and vector, row by row, read in one pass."""
         ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict] = []
         vectors = [np.zeros((0, self.dim), dtype=np.float32)]
-        for got in self._pages(CHUNKS, ["embeddings"]):
-            ids += got["ids"]
-            vectors.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(-1, self.dim))
-        return ids, np.vstack(vectors)
+        for page_ids, page_texts, page_metas, page_vectors in self.record_pages(CHUNKS):
+            ids += page_ids
+            texts += page_texts
+            metas += page_metas
+            vectors.append(page_vectors.reshape(-1, self.dim))
+        return ids, texts, metas, np.vstack(vectors)
 
     @_reachable
     def chunk_sections(self, doc_id: str) -> dict[str, str]:

@@ -42,7 +42,7 @@ def retag_store(store: Store, tagger: ThemeTagger) -> RetagResult:
     started = time.perf_counter()
     chunk_tags: dict[str, tuple[str, ...]] = {}
     changed_chunks = 0
-    for ids, texts, metas, vectors in store.tagging_batches(CHUNKS):
+    for ids, texts, metas, vectors in store.record_pages(CHUNKS):
         passages = [f"{m['section']}\n{t}" if m.get("section") else t for t, m in zip(texts, metas)]
         tags = tagger.tag_vectors(passages, vectors)
         changed = {i: t for i, t, m in zip(ids, tags, metas) if tuple(m.get("themes") or ()) != t}
@@ -50,7 +50,7 @@ def retag_store(store: Store, tagger: ThemeTagger) -> RetagResult:
         chunk_tags.update(zip(ids, tags))
         changed_chunks += len(changed)
     sentences = changed_sentences = 0
-    for ids, texts, metas, vectors in store.tagging_batches(SENTENCES):
+    for ids, texts, metas, vectors in store.record_pages(SENTENCES):
         owners = sorted({m["chunk_id"] for m in metas})
         owner_tags = [chunk_tags.get(chunk_id, ()) for chunk_id in owners]
         position = {chunk_id: i for i, chunk_id in enumerate(owners)}

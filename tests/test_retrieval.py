@@ -113,7 +113,7 @@ def test_filtered_dense_search_agrees_with_an_exact_scan(corpus_library, share):
     from index.dense import DenseIndex
 
     store = corpus_library.store
-    chunk_ids, vectors = store.chunk_vectors()
+    chunk_ids, _, _, vectors = store.chunk_table()
     dense = DenseIndex(store, chunk_ids, vectors)
     query = corpus_library.embedder.embed_queries(["Hoe ging het met de schulden van gezinnen?"])[0]
     mask = np.random.default_rng(3).random(len(chunk_ids)) < share
