@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,7 @@ class LabelledPassage:
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[GoldQuestion]:
     """Questions from a JSONL file (one object per line, keys as in eval/gold/questions.jsonl)."""
     questions: list[GoldQuestion] = []
-    for where, row in _rows(path):
+    for where, row in jsonl_rows(path):
         _require_keys(row, _QUESTION_KEYS, where)
         relevant = row["relevant"]
         if not isinstance(relevant, list) or not all(
@@ -83,7 +84,7 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[GoldQuestion]:
 def load_passages(path: Path = DEFAULT_PASSAGES) -> list[LabelledPassage]:
     """Theme-labelled passages from a JSONL file (keys: file, quote, themes)."""
     passages: list[LabelledPassage] = []
-    for where, row in _rows(path):
+    for where, row in jsonl_rows(path):
         _require_keys(row, _PASSAGE_KEYS, where)
         if not isinstance(row["themes"], list) or not str(row["quote"]).strip():
             raise GoldError(f"{where}: a passage needs a quote and a list of themes")
@@ -91,7 +92,9 @@ def load_passages(path: Path = DEFAULT_PASSAGES) -> list[LabelledPassage]:
     return passages
 
 
-def _rows(path: Path):
+def jsonl_rows(path: Path) -> Iterator[tuple[str, dict]]:
+    """Each JSON object of a JSONL file with where it stands (``path:line``); blank lines are
+    skipped, and an unreadable file, invalid JSON or a non-object line is a ``GoldError``."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:

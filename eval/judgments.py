@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.gold import GOLD_DIR, GoldError
+from eval.gold import GOLD_DIR, GoldError, jsonl_rows
 from eval.matching import matches, normalise
 
 DEFAULT_JUDGMENTS = GOLD_DIR / "judgments.jsonl"
@@ -50,23 +50,17 @@ def load_judgments(path: Path = DEFAULT_JUDGMENTS) -> Judgments:
         return Judgments({}, {})
     relevant: dict[Key, bool] = {}
     note: dict = {}
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise GoldError(f"{path}:{number}: invalid JSON ({error.msg})") from error
+    for where, row in jsonl_rows(path):
         if "note" in row:
             note = row
             continue
         if not {"question_id", "file", "page", "sentence", "relevant"} <= set(row) or \
                 not isinstance(row["relevant"], bool):
-            raise GoldError(f"{path}:{number}: a judgment needs question_id, file, page, "
+            raise GoldError(f"{where}: a judgment needs question_id, file, page, "
                             "sentence and a true/false 'relevant'")
         judged = key(row["question_id"], row["file"], row["page"], row["sentence"])
         if relevant.get(judged, row["relevant"]) != row["relevant"]:
-            raise GoldError(f"{path}:{number}: contradicts an earlier judgment of this sentence")
+            raise GoldError(f"{where}: contradicts an earlier judgment of this sentence")
         relevant[judged] = row["relevant"]
     return Judgments(relevant, note)
 
