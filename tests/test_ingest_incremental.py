@@ -10,7 +10,7 @@ import sys
 from index.embedders import CachedEmbedder
 from ingest.clean import HEADING, Block, clean_pages
 from library import Library
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, CountingEmbedder, make_settings
 
 
 def _tree_digest(directory) -> str:
@@ -58,21 +58,6 @@ Zij spraken ook vaker met bewoners die eerder buiten beeld bleven.
 """
 
 
-class _CountingEmbedder:
-    """The real embedder, noting every passage it is asked to embed."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.dim = inner, inner.name, inner.dim
-        self.passages: list[str] = []
-
-    def embed_queries(self, texts):
-        return self.inner.embed_queries(texts)
-
-    def embed_passages(self, texts):
-        self.passages.extend(texts)
-        return self.inner.embed_passages(texts)
-
-
 def _glue_headings(raw_pages, markdown=False):
     """An older parser's cleaning: a heading glued onto the paragraph after it."""
     glued = []
@@ -93,7 +78,7 @@ def test_reindex_reparses_unchanged_files_and_embeds_only_new_texts(tmp_path, em
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "notitie.txt").write_text(REPORT)
-    counting = _CountingEmbedder(embedder.inner)
+    counting = CountingEmbedder(embedder.inner)
     library = Library(make_settings(tmp_path / "data", corpus),
                       CachedEmbedder(counting, tmp_path / "cache" / "embeddings.sqlite3"))
 

@@ -16,7 +16,7 @@ from index.store import CHUNKS, SENTENCES
 from index.theme_calibration import calibrate, load_passages, split
 from index.themes import Example, TaggerParams, ThemeTagger, calibration_path, load_taxonomy
 from library import Library
-from tests.conftest import CORPUS, ROOT, make_settings
+from tests.conftest import CORPUS, ROOT, CountingEmbedder, make_settings
 
 THEMES = CORPUS / "themes.toml"
 PASSAGES = ROOT / "eval" / "gold" / "passages.jsonl"
@@ -173,21 +173,6 @@ def test_an_answer_counts_its_themes(corpus_library):
             counted[theme] = counted.get(theme, 0) + 1
     assert {t.id: t.count for t in summary.themes} == counted
     assert "schulden_armoede" in counted
-
-
-class CountingEmbedder:
-    """The real embedder, recording every text it is asked to embed as a passage."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.name, self.dim = inner, inner.name, inner.dim
-        self.passages: list[str] = []
-
-    def embed_queries(self, texts):
-        return self.inner.embed_queries(texts)
-
-    def embed_passages(self, texts):
-        self.passages.extend(texts)
-        return self.inner.embed_passages(texts)
 
 
 def _stored(library: Library, name: str) -> dict[str, tuple[bytes, tuple[str, ...]]]:
