@@ -118,14 +118,19 @@ def test_split_is_deterministic_disjoint_and_stratified():
     assert any(not passages[i].themes for i in held)
 
 
-def test_second_labelling_round_is_the_seeded_random_draw():
-    """Rows 113-252 were drawn, not chosen: the sampler reproduces them, in order."""
+@pytest.mark.parametrize(("seed", "n", "before", "rows"), [
+    (2026, 140, 112, slice(112, 252)),  # round 2, rows 113-252
+    (2027, 150, 252, slice(252, 391)),  # round 3, rows 253-391: the 139 candidates left
+])
+def test_random_labelling_rounds_are_the_seeded_draws(seed, n, before, rows):
+    """Rounds 2 and 3 were drawn, not chosen: the sampler reproduces them, in order."""
     out = subprocess.run([sys.executable, str(ROOT / "eval" / "gold" / "sample_passages.py"),
-                          "--seed", "2026", "-n", "140", "--before", "112"],
+                          "--seed", str(seed), "-n", str(n), "--before", str(before)],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
     drawn = [json.loads(line) for line in out.stdout.splitlines()]
-    rows = [json.loads(line) for line in PASSAGES.read_text(encoding="utf-8").splitlines()][112:]
-    assert [(r["file"], r["quote"]) for r in drawn] == [(r["file"], r["quote"]) for r in rows]
+    labelled = [json.loads(line) for line in PASSAGES.read_text(encoding="utf-8").splitlines()]
+    assert [(r["file"], r["quote"]) for r in drawn] == [
+        (r["file"], r["quote"]) for r in labelled[rows]]
 
 
 def test_committed_calibration_is_what_calibrate_produces(embedder):

@@ -9,6 +9,10 @@ sentence with a passage already labelled (the file's first ``before`` rows) or a
 Nothing here looks at the tagger. The second labelling round (rows 113-252) is exactly
 
     .venv/bin/python eval/gold/sample_passages.py --seed 2026 -n 140 --before 112
+
+and the third (rows 253-391; asked for 150, the pool held 139 more, so it is all of them)
+
+    .venv/bin/python eval/gold/sample_passages.py --seed 2027 -n 150 --before 252
 """
 
 from __future__ import annotations
