@@ -45,9 +45,6 @@ class DenseIndex:
                 return hits[:k]
         return self.exact(query, k, mask)
 
-    def has(self, chunk_id: str) -> bool:
-        return chunk_id in self._row
-
     def vector(self, chunk_id: str) -> np.ndarray:
         """The stored vector of a loaded chunk."""
         return self._vectors[self._row[chunk_id]]

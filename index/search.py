@@ -61,8 +61,9 @@ class SearchResult:
 
 
 class Retriever:
-    """Answers queries from one store; keeps the BM25 side, the chunks' filter fields and the
-    committed documents in step with the store's contents.
+    """Answers queries from one store; keeps the BM25 side, the chunks' texts, metadata and
+    vectors and the committed documents in step with the store's contents, so a query asks
+    the store only for the HNSW neighbours.
 
     ``documents`` holds every committed document as of the last check. Only chunks loaded at
     the last reload are returned: a report another process is still writing, or committed
@@ -75,6 +76,7 @@ class Retriever:
         self.documents: dict[str, DocumentInfo] = {}
         self._bm25_dir = cache_dir / "bm25"
         self._bm25: Bm25Index | None = None
+        self._records: dict[str, dict] = {}
         self._facets = ChunkFacets([], {})
         self._dense = DenseIndex(store, [], np.zeros((0, store.dim), dtype=np.float32))
         self._duplicates: frozenset[str] = frozenset()
@@ -101,6 +103,8 @@ class Retriever:
         # Facets and vectors follow the BM25 index's chunk order, which a cached index fixes.
         row = {chunk_id: i for i, chunk_id in enumerate(ids)}
         order = [row[chunk_id] for chunk_id in bm25.chunk_ids]
+        self._records = {chunk_id: {"text": text, "meta": meta}
+                         for chunk_id, text, meta in zip(ids, texts, metas)}
         self._facets = ChunkFacets(bm25.chunk_ids, dict(zip(ids, metas)))
         self._dense = DenseIndex(self.store, bm25.chunk_ids, vectors[order])
         self._bm25, self._fingerprint = bm25, fingerprint
@@ -130,10 +134,9 @@ class Retriever:
             bm25 = self._bm25_search(question, mask)
             rankings.append([chunk_id for chunk_id, _ in bm25])
         fused = reciprocal_rank_fusion(rankings)[:MMR_POOL]
-        records = self.store.chunk_records([chunk_id for chunk_id, _ in fused])
         loaded = [(chunk_id, score, self._dense.vector(chunk_id)) for chunk_id, score in fused
-                  if chunk_id in records and self._dense.has(chunk_id)]
-        pool = [_retrieved(chunk_id, score, records[chunk_id], vector, query_vector)
+                  if chunk_id in self._records]
+        pool = [_retrieved(chunk_id, score, self._records[chunk_id], vector, query_vector)
                 for chunk_id, score, vector in loaded]
         chunks = tuple(_diverse(pool, [vector for _, _, vector in loaded], k))
         finished = time.perf_counter()
