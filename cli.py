@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="drempels kiezen op gelabelde passages / calibrate the tagger")
     themes.add_argument("--passages", type=Path, default=Path("eval/gold/passages.jsonl"),
                         help="gelabelde passages (JSONL: quote, themes)")
+    themes.add_argument("--cv", action="store_true",
+                        help="kruisvalidatie op het kalibratiedeel (5-voudig, 10 keer); het "
+                             "toetsdeel blijft ongezien / cross-validate on the calibration part")
     themes.add_argument("--json", action="store_true")
     themes.set_defaults(handler=_themes)
 
@@ -258,11 +261,17 @@ def _tag(args: argparse.Namespace) -> int:
 
 
 def _themes(args: argparse.Namespace) -> int:
-    from index.theme_calibration import calibrate, load_passages
+    from index.theme_calibration import calibrate, cross_validate, load_passages
     from index.theme_index import write_heatmap
     from index.themes import calibration_path
 
     library = _library()
+    if args.cv:
+        cv = cross_validate(library.tagger, load_passages(args.passages))
+        print(f"Kruisvalidatie op {cv['passages']} kalibratiepassages ({cv['folds']}-voudig, "
+              f"{cv['repeats']} keer): micro-F1 {cv['micro_f1']:.3f} (sd {cv['micro_sd']:.3f}), "
+              f"macro-F1 {cv['macro_f1']:.3f} (sd {cv['macro_sd']:.3f})")
+        return 0
     if args.calibrate:
         result = calibrate(library.tagger, load_passages(args.passages))
         path = calibration_path(library.settings.taxonomy_path)

@@ -30,7 +30,7 @@ SHRINK = 2.0
 NONE = "__none__"
 # Passages are appended in labelling rounds (eval/gold/README.md), starting at these rows. Each
 # round is split on its own, so adding a round never moves an older passage to the other part.
-ROUND_STARTS = (0, 112)
+ROUND_STARTS = (0, 112, 252)
 
 
 @dataclass(frozen=True)
@@ -81,22 +81,64 @@ def calibrate(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> Calib
     votes = ThemeTagger(tagger.themes, tagger.embedder,
                         TaggerParams(example_weight=1.0, examples=examples)).example_votes(texts,
                                                                                          vectors)
-    best: tuple[tuple[float, float], TaggerParams] | None = None
-    for keyword_weight in KEYWORD_WEIGHTS:
-        for example_weight in EXAMPLE_WEIGHTS:
-            scores = combine(similarity[cal], hits[cal], votes[cal], keyword_weight, example_weight)
-            params = _thresholds(scores, gold[cal], ids, TaggerParams(
-                keyword_weight=keyword_weight, example_weight=example_weight, examples=examples,
-                embedder=tagger.embedder.name))
-            predicted = _predict(scores, params, ids)
-            quality = (micro_f1(predicted, gold[cal]), macro_f1(predicted, gold[cal]))
-            if best is None or quality > best[0]:
-                best = (quality, params)
-    assert best is not None
-    params = best[1]
+    params = _choose(similarity[cal], hits[cal], votes[cal], gold[cal], ids,
+                     TaggerParams(examples=examples, embedder=tagger.embedder.name))
     scores = combine(similarity[held], hits[held], votes[held], params.keyword_weight,
                      params.example_weight)
     return Calibration(params, len(cal), report(_predict(scores, params, ids), gold[held], ids))
+
+
+def cross_validate(tagger: ThemeTagger, passages: Sequence[LabelledPassage], folds: int = 5,
+                   repeats: int = 10) -> dict[str, float]:
+    """Mean micro and macro F1 of the whole choice (examples, weights, thresholds) under
+    ``repeats`` shuffled ``folds``-fold cross-validations of the calibration part. The held-out
+    part is never read: this is what a change of method may be chosen by."""
+    ids = tagger.ids
+    cal, _ = split(passages, ids)
+    part = [passages[i] for i in cal]
+    gold = np.array([[t in p.themes for t in ids] for p in part], dtype=bool)
+    texts = [p.text for p in part]
+    vectors = tagger.embedder.embed_passages(texts)
+    similarity = tagger.similarity(vectors)
+    hits = tagger.keyword_hits(texts)
+    micro, macro = [], []
+    for repeat in range(repeats):
+        order = list(range(len(part)))
+        random.Random(SEED + repeat).shuffle(order)
+        predicted = np.zeros_like(gold)
+        for fold in range(folds):
+            test = sorted(order[fold::folds])
+            train = sorted(set(order) - set(test))
+            examples = tuple(Example(part[i].text, part[i].themes) for i in train)
+            votes = ThemeTagger(tagger.themes, tagger.embedder, TaggerParams(
+                example_weight=1.0, examples=examples)).example_votes(texts, vectors)
+            params = _choose(similarity[train], hits[train], votes[train], gold[train], ids,
+                             TaggerParams(examples=examples))
+            scores = combine(similarity[test], hits[test], votes[test], params.keyword_weight,
+                             params.example_weight)
+            predicted[test] = _predict(scores, params, ids)
+        micro.append(micro_f1(predicted, gold))
+        macro.append(macro_f1(predicted, gold))
+    return {"passages": len(part), "folds": folds, "repeats": repeats,
+            "micro_f1": round(float(np.mean(micro)), 3), "micro_sd": round(float(np.std(micro)), 3),
+            "macro_f1": round(float(np.mean(macro)), 3), "macro_sd": round(float(np.std(macro)), 3)}
+
+
+def _choose(similarity: np.ndarray, hits: np.ndarray, votes: np.ndarray, gold: np.ndarray,
+            ids: Sequence[str], base: TaggerParams) -> TaggerParams:
+    """``base`` with the keyword and example weights and thresholds best on these passages."""
+    best: tuple[tuple[float, float], TaggerParams] | None = None
+    for keyword_weight in KEYWORD_WEIGHTS:
+        for example_weight in EXAMPLE_WEIGHTS:
+            scores = combine(similarity, hits, votes, keyword_weight, example_weight)
+            params = _thresholds(scores, gold, ids, replace(
+                base, keyword_weight=keyword_weight, example_weight=example_weight))
+            predicted = _predict(scores, params, ids)
+            quality = (micro_f1(predicted, gold), macro_f1(predicted, gold))
+            if best is None or quality > best[0]:
+                best = (quality, params)
+    assert best is not None
+    return best[1]
 
 
 def split(passages: Sequence[LabelledPassage], ids: Sequence[str],

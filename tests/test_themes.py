@@ -13,7 +13,7 @@ import pytest
 
 from index.search import Filters
 from index.store import CHUNKS, SENTENCES
-from index.theme_calibration import calibrate, load_passages, split
+from index.theme_calibration import LabelledPassage, calibrate, cross_validate, load_passages, split
 from index.themes import Example, TaggerParams, ThemeTagger, calibration_path, load_taxonomy
 from library import Library
 from tests.conftest import CORPUS, ROOT, CountingEmbedder, make_settings
@@ -143,6 +143,18 @@ def test_committed_calibration_is_what_calibrate_produces(embedder):
     passages = load_passages(PASSAGES)
     cal, _ = split(passages, tagger.ids)
     assert [e["text"] for e in committed["examples"]] == [passages[i].text for i in cal]
+
+
+def test_cross_validation_never_reads_the_heldout_part(embedder):
+    passages = load_passages(PASSAGES)
+    tagger = ThemeTagger(load_taxonomy(THEMES), embedder)
+    _, held = split(passages, tagger.ids)
+    blanked = [LabelledPassage("Het weer was zonnig.", p.themes) if i in set(held) else p
+               for i, p in enumerate(passages)]
+    result = cross_validate(tagger, passages, folds=3, repeats=1)
+    assert result == cross_validate(tagger, blanked, folds=3, repeats=1)
+    assert result["passages"] == len(passages) - len(held)
+    assert 0.5 < result["micro_f1"] <= 1.0
 
 
 def test_the_split_keeps_earlier_rounds_where_they_were():
