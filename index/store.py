@@ -20,7 +20,9 @@ from core.settings import Settings
 
 CHUNKS, SENTENCES, DOCUMENTS = "chunks", "sentences", "documents"
 _WRITE_BATCH = 1000
-_READ_PAGE = 5000
+# A Chroma server keeps the memory of its largest responses: reading 100k chunks in pages of
+# 5,000 left it 250 MB larger than pages of 1,000 (680 vs 430 MB), for a 20% slower full read.
+_READ_PAGE = 1000
 
 
 class StoreError(RuntimeError):
