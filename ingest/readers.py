@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from ingest.errors import IngestError
-from ingest.pdf_tables import extract_page_texts
+from ingest.pdf_tables import Fragment, extract_page_texts, read_page
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 _PDF_ERRORS = (PdfReadError, ValueError, KeyError, OSError, TypeError, AttributeError,
@@ -49,14 +49,15 @@ def _read_pdf(path: Path, password: str | None) -> RawDocument:
     try:
         reader = PdfReader(path)
         _unlock(reader, path, password)
-        texts, unreadable = [], False
+        texts, fragments, unreadable = [], [], False
         for page in reader.pages:
             try:
-                texts.append(page.extract_text() or "")
+                text, pieces = read_page(page)
             except _PDF_ERRORS:
-                texts.append("")
-                unreadable = True
-        pages = texts if unreadable else _with_tables(reader, texts)
+                text, pieces, unreadable = "", [], True
+            texts.append(text)
+            fragments.append(pieces)
+        pages = texts if unreadable else _with_tables(fragments, texts)
         info = {
             key.lstrip("/").lower(): str(value)
             for key, value in (reader.metadata or {}).items()
@@ -89,10 +90,10 @@ def _read_pdf(path: Path, password: str | None) -> RawDocument:
     return RawDocument(pages, info, warnings)
 
 
-def _with_tables(reader: PdfReader, texts: list[str]) -> list[str]:
+def _with_tables(fragments: list[list[Fragment]], texts: list[str]) -> list[str]:
     """Tables rebuilt cell by cell; pypdf's plain page texts if the layout cannot be read."""
     try:
-        return extract_page_texts(reader.pages, texts)
+        return extract_page_texts(fragments, texts)
     except _PDF_ERRORS:
         return texts
 
