@@ -198,7 +198,7 @@ def _theme_lines(result: EvalResult) -> list[str]:
     themes = result.themes
     if themes is None:
         return [f"themes: micro F1 {NO_TAGGER}, macro F1 {NO_TAGGER}"]
-    lines = [f"themes ({result.meta['passages']} passages): micro F1 {themes['micro']['f1']:.3f}, "
+    lines = [f"themes ({themes['held_out']} held-out passages): micro F1 {themes['micro']['f1']:.3f}, "
              f"macro F1 {themes['macro']['f1']:.3f}",
              f"  {'theme':<34} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}"]
     lines += [f"  {label:<34} {prf['precision']:6.3f} {prf['recall']:6.3f} {prf['f1']:6.3f} "
@@ -211,7 +211,8 @@ def _theme_markdown(result: EvalResult) -> list[str]:
     if themes is None:
         return [f"Micro F1: {NO_TAGGER}. Macro F1: {NO_TAGGER}."]
     lines = [f"Micro F1 **{themes['micro']['f1']:.3f}**, macro F1 **{themes['macro']['f1']:.3f}** "
-             f"on {result.meta['passages']} passages.", "",
+             f"on the {themes['held_out']} held-out passages (the tagger is calibrated on the "
+             f"other {themes['calibration']}; `index/theme_calibration.py`).", "",
              "| theme | precision | recall | F1 | passages |", "|---|---|---|---|---|"]
     lines += [f"| {label} | {prf['precision']:.3f} | {prf['recall']:.3f} | {prf['f1']:.3f} | "
               f"{prf['support']} |" for label, prf in themes["per_theme"].items()]

@@ -283,19 +283,25 @@ def _share(flags: Sequence[bool]) -> float | None:
 
 
 def evaluate_themes(library, passages: Sequence[LabelledPassage]) -> dict | None:
-    """Micro, macro and per-theme F1 of ``library.tagger`` on the passages; None without a tagger."""
+    """Micro, macro and per-theme F1 of ``library.tagger`` on the held-out part of the passages
+    (the tagger is calibrated on the other part); None without a tagger."""
+    from index.theme_calibration import split
+
     try:
         tagger = library.tagger
     except (AttributeError, ImportError):
         return None
-    if not passages:
+    calibration, held_out = split(passages, tagger.ids)
+    scored = [passages[i] for i in held_out]
+    if not scored:
         return None
-    predicted = tagger.tag([p.quote for p in passages])
+    predicted = tagger.tag([p.quote for p in scored])
     labels = _taxonomy(library.settings.corpus_dir / "themes.toml")
-    labels = list(dict.fromkeys([*labels, *(t for p in passages for t in p.themes)]))
-    scores = metrics.label_scores([p.themes for p in passages], predicted, labels)
+    labels = list(dict.fromkeys([*labels, *(t for p in scored for t in p.themes)]))
+    scores = metrics.label_scores([p.themes for p in scored], predicted, labels)
     return {"micro": asdict(scores.micro), "macro": asdict(scores.macro),
-            "per_theme": {label: asdict(prf) for label, prf in scores.per_label.items()}}
+            "per_theme": {label: asdict(prf) for label, prf in scores.per_label.items()},
+            "held_out": len(scored), "calibration": len(calibration)}
 
 
 def _taxonomy(path: Path) -> list[str]:
