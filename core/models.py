@@ -67,6 +67,11 @@ class Chunk:
     themes: tuple[str, ...] = ()
 
 
+def passage_text(text: str, section: str = "") -> str:
+    """What is embedded (and tagged) for a chunk: its section heading gives the text context."""
+    return f"{section}\n{text}" if section else text
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     """What the index knows of a stored document (its commit record)."""

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.models import Chunk, DocumentInfo
+from core.models import DocumentInfo, passage_text
 from index.embedders import Embedder
 from index.store import Store
 from index.theme_index import tag_chunks
@@ -91,11 +91,6 @@ def mark_duplicates(store: Store) -> dict[str, str]:
     return {files[doc_id]: files[mark] for doc_id, mark in marks.items() if mark}
 
 
-def passage_text(chunk: Chunk) -> str:
-    """What is embedded for a chunk: its section heading gives the text its context."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
-
-
 def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: dict,
                 committed: dict[str, DocumentInfo], max_file_mb: float,
                 tagger: ThemeTagger | None = None, reindex: bool = False) -> IngestRow:
@@ -119,11 +114,11 @@ def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: di
                          f"dezelfde tekst als {twin.file}; niet nogmaals geïndexeerd / "
                          f"the same text as {twin.file}; not indexed twice")
     chunks = parsed.chunks
-    chunk_vectors = embedder.embed_passages([passage_text(c) for c in chunks])
+    passages = [passage_text(c.text, c.section) for c in chunks]
+    chunk_vectors = embedder.embed_passages(passages)
     sentence_vectors = embedder.embed_passages([s.text for c in chunks for s in c.sentences])
     if tagger is not None:  # themes from the vectors just computed: no extra embedding
-        chunks = tag_chunks(tagger, chunks, [passage_text(c) for c in chunks], chunk_vectors,
-                            sentence_vectors)
+        chunks = tag_chunks(tagger, chunks, passages, chunk_vectors, sentence_vectors)
     if previous is not None:
         store.remove_document(previous.doc_id)
     store.write_document(parsed.document, chunks, chunk_vectors, sentence_vectors)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.models import Chunk
+from core.models import Chunk, passage_text
 from index.store import CHUNKS, SENTENCES, Store
 from index.themes import ThemeTagger, tag_chunk_sentences
 
@@ -43,7 +43,7 @@ def retag_store(store: Store, tagger: ThemeTagger) -> RetagResult:
     chunk_tags: dict[str, tuple[str, ...]] = {}
     changed_chunks = 0
     for ids, texts, metas, vectors in store.record_pages(CHUNKS):
-        passages = [f"{m['section']}\n{t}" if m.get("section") else t for t, m in zip(texts, metas)]
+        passages = [passage_text(t, m.get("section", "")) for t, m in zip(texts, metas)]
         tags = tagger.tag_vectors(passages, vectors)
         changed = {i: t for i, t, m in zip(ids, tags, metas) if tuple(m.get("themes") or ()) != t}
         store.update_themes(CHUNKS, changed)
