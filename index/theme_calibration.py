@@ -69,23 +69,11 @@ def load_passages(path: Path | str) -> list[LabelledPassage]:
 
 def calibrate(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> Calibration:
     """Choose parameters on the calibration part, measure them on the held-out part."""
-    ids = tagger.ids
-    gold = np.array([[t in p.themes for t in ids] for p in passages], dtype=bool)
-    texts = [p.text for p in passages]
-    vectors = tagger.embedder.embed_passages(texts)
-    similarity = tagger.similarity(vectors)
-    hits = tagger.keyword_hits(texts)
-    cal, held = split(passages, ids)
-    examples = tuple(Example(passages[i].text, passages[i].themes) for i in cal)
-    # An example never votes for its own text, so the calibration part is scored as if left out.
-    votes = ThemeTagger(tagger.themes, tagger.embedder,
-                        TaggerParams(example_weight=1.0, examples=examples)).example_votes(texts,
-                                                                                         vectors)
-    params = _choose(similarity[cal], hits[cal], votes[cal], gold[cal], ids,
-                     TaggerParams(examples=examples, embedder=tagger.embedder.name))
-    scores = combine(similarity[held], hits[held], votes[held], params.keyword_weight,
-                     params.example_weight)
-    return Calibration(params, len(cal), report(_predict(scores, params, ids), gold[held], ids))
+    features = _features(tagger, passages)
+    cal, held = split(passages, tagger.ids)
+    params, predicted = _fit_and_predict(tagger, passages, features, cal, held,
+                                         embedder=tagger.embedder.name)
+    return Calibration(params, len(cal), report(predicted, features.gold[held], tagger.ids))
 
 
 def cross_validate(tagger: ThemeTagger, passages: Sequence[LabelledPassage], folds: int = 5,
@@ -93,35 +81,58 @@ def cross_validate(tagger: ThemeTagger, passages: Sequence[LabelledPassage], fol
     """Mean micro and macro F1 of the whole choice (examples, weights, thresholds) under
     ``repeats`` shuffled ``folds``-fold cross-validations of the calibration part. The held-out
     part is never read: this is what a change of method may be chosen by."""
-    ids = tagger.ids
-    cal, _ = split(passages, ids)
+    cal, _ = split(passages, tagger.ids)
     part = [passages[i] for i in cal]
-    gold = np.array([[t in p.themes for t in ids] for p in part], dtype=bool)
-    texts = [p.text for p in part]
-    vectors = tagger.embedder.embed_passages(texts)
-    similarity = tagger.similarity(vectors)
-    hits = tagger.keyword_hits(texts)
+    features = _features(tagger, part)
     micro, macro = [], []
     for repeat in range(repeats):
         order = list(range(len(part)))
         random.Random(SEED + repeat).shuffle(order)
-        predicted = np.zeros_like(gold)
+        predicted = np.zeros_like(features.gold)
         for fold in range(folds):
             test = sorted(order[fold::folds])
             train = sorted(set(order) - set(test))
-            examples = tuple(Example(part[i].text, part[i].themes) for i in train)
-            votes = ThemeTagger(tagger.themes, tagger.embedder, TaggerParams(
-                example_weight=1.0, examples=examples)).example_votes(texts, vectors)
-            params = _choose(similarity[train], hits[train], votes[train], gold[train], ids,
-                             TaggerParams(examples=examples))
-            scores = combine(similarity[test], hits[test], votes[test], params.keyword_weight,
-                             params.example_weight)
-            predicted[test] = _predict(scores, params, ids)
-        micro.append(micro_f1(predicted, gold))
-        macro.append(macro_f1(predicted, gold))
+            _, predicted[test] = _fit_and_predict(tagger, part, features, train, test)
+        micro.append(micro_f1(predicted, features.gold))
+        macro.append(macro_f1(predicted, features.gold))
     return {"passages": len(part), "folds": folds, "repeats": repeats,
             "micro_f1": round(float(np.mean(micro)), 3), "micro_sd": round(float(np.std(micro)), 3),
             "macro_f1": round(float(np.mean(macro)), 3), "macro_sd": round(float(np.std(macro)), 3)}
+
+
+@dataclass(frozen=True)
+class _Features:
+    """What the tagger sees of each passage (rows in passage order) and the gold labels."""
+
+    gold: np.ndarray
+    texts: list[str]
+    vectors: np.ndarray
+    similarity: np.ndarray
+    hits: np.ndarray
+
+
+def _features(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> _Features:
+    texts = [p.text for p in passages]
+    vectors = tagger.embedder.embed_passages(texts)
+    gold = np.array([[t in p.themes for t in tagger.ids] for p in passages], dtype=bool)
+    return _Features(gold, texts, vectors, tagger.similarity(vectors), tagger.keyword_hits(texts))
+
+
+def _fit_and_predict(tagger: ThemeTagger, passages: Sequence[LabelledPassage],
+                     features: _Features, train: Sequence[int], test: Sequence[int],
+                     embedder: str = "") -> tuple[TaggerParams, np.ndarray]:
+    """Parameters chosen on the ``train`` passages (which are also the examples) and the
+    themes they predict for the ``test`` passages."""
+    examples = tuple(Example(passages[i].text, passages[i].themes) for i in train)
+    # An example never votes for its own text, so the training part is scored as if left out.
+    votes = ThemeTagger(tagger.themes, tagger.embedder, TaggerParams(
+        example_weight=1.0, examples=examples)).example_votes(features.texts, features.vectors)
+    params = _choose(features.similarity[train], features.hits[train], votes[train],
+                     features.gold[train], tagger.ids,
+                     TaggerParams(examples=examples, embedder=embedder))
+    scores = combine(features.similarity[test], features.hits[test], votes[test],
+                     params.keyword_weight, params.example_weight)
+    return params, _predict(scores, params, tagger.ids)
 
 
 def _choose(similarity: np.ndarray, hits: np.ndarray, votes: np.ndarray, gold: np.ndarray,
