@@ -263,20 +263,26 @@ def _tag(args: argparse.Namespace) -> int:
 def _themes(args: argparse.Namespace) -> int:
     from index.theme_calibration import calibrate, cross_validate, load_passages
     from index.theme_index import write_heatmap
-    from index.themes import calibration_path
+    from index.theme_vectors import vectors_path, write_vectors
+    from index.themes import ThemeTagger, calibration_path, load_taxonomy
 
     library = _library()
+    # Calibration embeds every fixed text itself rather than trust the shipped vectors it replaces.
+    fresh = ThemeTagger(load_taxonomy(library.settings.taxonomy_path), library.embedder)
     if args.cv:
-        cv = cross_validate(library.tagger, load_passages(args.passages))
+        cv = cross_validate(fresh, load_passages(args.passages))
         print(f"Kruisvalidatie op {cv['passages']} kalibratiepassages ({cv['folds']}-voudig, "
               f"{cv['repeats']} keer): micro-F1 {cv['micro_f1']:.3f} (sd {cv['micro_sd']:.3f}), "
               f"macro-F1 {cv['macro_f1']:.3f} (sd {cv['macro_sd']:.3f})")
         return 0
     if args.calibrate:
-        result = calibrate(library.tagger, load_passages(args.passages))
+        result = calibrate(fresh, load_passages(args.passages))
         path = calibration_path(library.settings.taxonomy_path)
         path.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")
+        shipped = vectors_path(library.settings.taxonomy_path)
+        count = write_vectors(shipped, library.embedder,
+                              ThemeTagger(fresh.themes, library.embedder, result.params).fixed_texts())
         held = result.heldout
         print(f"Gekalibreerd op {result.calibration_size} passages; getoetst op {held['passages']} "
               f"andere: micro-F1 {held['micro_f1']:.3f}, macro-F1 {held['macro_f1']:.3f}, "
@@ -285,7 +291,8 @@ def _themes(args: argparse.Namespace) -> int:
                      [[t, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}",
                        str(m["support"]), f"{result.params.threshold(t):.4f}"]
                       for t, m in held["per_theme"].items()])
-        print(f"Geschreven: {path}. Pas toe op de index met: rapportwijzer ingest --retag")
+        print(f"Geschreven: {path} en {shipped} ({count} vectoren). Pas toe op de index met: "
+              "rapportwijzer ingest --retag")
         return 0
     profiles = library.theme_profiles()
     labels = {t.id: t.label for t in library.tagger.themes}

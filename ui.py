@@ -146,7 +146,7 @@ def serve(library: Library, host: str = "127.0.0.1", port: int = 7860,
         auth_message="Log in om Rapportwijzer te gebruiken.", prevent_thread_lock=not block,
         quiet=not block, allowed_paths=[str(corpus)],
         # The manifest may hold PDF passwords; configuration files are never served.
-        blocked_paths=[str(p) for p in corpus.glob("*") if p.suffix.lower() in (".toml", ".json")],
+        blocked_paths=[str(p) for p in corpus.glob("*") if p.suffix.lower() in (".toml", ".json", ".npz")],
         max_file_size=f"{settings.max_file_mb:g}mb", css=CSS, footer_links=[],
         # System fonts: the browser fetches nothing from outside the server.
         theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),

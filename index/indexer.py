@@ -18,8 +18,8 @@ from ingest.metadata import load_manifest
 
 NEW, UPDATED, UNCHANGED, FAILED = "nieuw", "bijgewerkt", "ongewijzigd", "mislukt"
 REMOVED, SKIPPED = "verwijderd", "overgeslagen"
-# Configuration lives beside the reports (manifest, theme taxonomy and its calibration).
-_NOT_REPORTS = {".toml", ".json"}
+# Configuration lives beside the reports (manifest, theme taxonomy, its calibration and vectors).
+_NOT_REPORTS = {".toml", ".json", ".npz"}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ A theme's score for a text is ``centred prototype similarity + keyword_weight * 
 + example_weight * share of the theme among the text's nearest labelled examples``; the text
 carries the theme when the score reaches the theme's calibrated threshold
 (``index/theme_calibration.py`` chooses them and the examples, and writes
-``corpus/themes.calibration.json``).
+``corpus/themes.calibration.json``; the vectors of the tagger's fixed texts ship beside it,
+``index/theme_vectors.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import Stemmer
 
 from core.models import SummarySentence, ThemeCount
 from index.embedders import Embedder
+from index.theme_vectors import ShippedVectors, load_vectors, vectors_path
 
 # Keyword stems shorter than this only match whole words; longer ones also match word prefixes
 # (schuld -> schuldhulpverlening) and, from SUFFIX_MIN on, compound heads (probleemschulden).
@@ -115,10 +117,13 @@ class ThemeTagger:
     """Tags texts with theme ids, best first; zero themes when no score reaches its threshold."""
 
     def __init__(self, themes: Sequence[Theme], embedder: Embedder,
-                 params: TaggerParams | None = None) -> None:
+                 params: TaggerParams | None = None,
+                 shipped: ShippedVectors | None = None) -> None:
         self.themes = list(themes)
         self.embedder = embedder
         self.params = params or TaggerParams()
+        # The prototype views' and examples' vectors written at calibration, if any.
+        self.shipped = shipped or ShippedVectors("", {})
         self._keywords = KeywordMatcher(self.themes)
 
     @classmethod
@@ -127,7 +132,8 @@ class ThemeTagger:
         params = load_params(calibration_path(taxonomy_path), embedder.name)
         if params.notice and warn:
             print(f"Let op / note: {params.notice}", file=sys.stderr)
-        return cls(load_taxonomy(taxonomy_path), embedder, params)
+        return cls(load_taxonomy(taxonomy_path), embedder, params,
+                   load_vectors(vectors_path(taxonomy_path), warn))
 
     @property
     def ids(self) -> list[str]:
@@ -136,18 +142,21 @@ class ThemeTagger:
     def label(self, theme_id: str) -> str:
         return next((t.label for t in self.themes if t.id == theme_id), theme_id)
 
+    def fixed_texts(self) -> list[str]:
+        """The texts the tagger embeds for itself: its prototype views and its examples."""
+        return [*(text for view in prototype_views(self.themes) for text in view),
+                *(example.text for example in self.params.examples)]
+
     @cached_property
     def prototypes(self) -> np.ndarray:
         """One unit vector per theme: the mean of three passage views of its taxonomy entry.
 
-        The embedder's own cache keeps these, so building a tagger costs no re-embedding."""
-        views = [[f"{t.label}. {t.description}" for t in self.themes],
-                 [", ".join(t.keywords) or t.label for t in self.themes],
-                 [f"{t.label}: {t.description} Trefwoorden: {', '.join(t.keywords)}"
-                  for t in self.themes]]
+        Views in the shipped vectors are not embedded again (nor, with the embedder's cache,
+        any view embedded before)."""
         if not self.themes:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        total = sum(self.embedder.embed_passages(view) for view in views)
+        total = sum(self.shipped.embed_passages(self.embedder, view)
+                    for view in prototype_views(self.themes))
         return (total / np.linalg.norm(total, axis=1, keepdims=True)).astype(np.float32)
 
     def tag(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
@@ -179,10 +188,10 @@ class ThemeTagger:
 
     @cached_property
     def example_vectors(self) -> np.ndarray:
-        """The examples' passage vectors (from the embedder's cache after the first time)."""
+        """The examples' passage vectors: shipped, else embedded (and cached) once."""
         texts = [example.text for example in self.params.examples]
-        return np.asarray(self.embedder.embed_passages(texts), dtype=np.float32).reshape(
-            len(texts), self.embedder.dim)
+        vectors = self.shipped.embed_passages(self.embedder, texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.embedder.dim)
 
     def example_votes(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """Per text, each theme's share among its EXAMPLE_K nearest examples (cosine, softmax
@@ -225,6 +234,13 @@ class ThemeTagger:
     def keyword_matches(self, text: str) -> dict[str, list[str]]:
         """Which words of ``text`` hit which theme's keywords: for explaining a tag."""
         return {self.ids[j]: words for j, words in self._keywords.matches(text).items()}
+
+
+def prototype_views(themes: Sequence[Theme]) -> list[list[str]]:
+    """Three texts per theme, one list per view, embedded as passages for its prototype."""
+    return [[f"{t.label}. {t.description}" for t in themes],
+            [", ".join(t.keywords) or t.label for t in themes],
+            [f"{t.label}: {t.description} Trefwoorden: {', '.join(t.keywords)}" for t in themes]]
 
 
 def combine(similarity: np.ndarray, hits: np.ndarray, votes: np.ndarray, keyword_weight: float,
