@@ -52,10 +52,10 @@ def grow_index(source: Store, target: Store, chunk_count: int, seed: int = 7) ->
         meta = {**chunks["metadatas"][src], "doc_id": doc_id, "file": f"{doc_id}.pdf"}
         pending["chunks"].append((chunk_id, chunks["documents"][src],
                                   _perturbed(chunks["embeddings"][src], rng), meta))
-        for position, s in enumerate(by_chunk.get(chunks["ids"][src], [])):
+        for s in by_chunk.get(chunks["ids"][src], []):
             smeta = {**sentences["metadatas"][s], "doc_id": doc_id, "chunk_id": chunk_id,
-                     "file": f"{doc_id}.pdf", "position": position}
-            pending["sentences"].append((f"{chunk_id}:{position:03d}", sentences["documents"][s],
+                     "file": f"{doc_id}.pdf"}
+            pending["sentences"].append((f"{chunk_id}:{smeta['position']:03d}", sentences["documents"][s],
                                          _perturbed(sentences["embeddings"][s], rng), smeta))
         if (ordinal + 1) % CHUNKS_PER_DOCUMENT == 0 or ordinal + 1 == chunk_count:
             _flush(target, pending)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.whole_sentence import is_whole_sentence
+
 
 def year_of(date: str) -> int | None:
     """The year of an ISO date ("2020", "2020-07", "2020-07-01"), or None when it has none."""
@@ -65,6 +67,29 @@ class Chunk:
     char_end: int
     sentences: tuple[Sentence, ...] = ()
     themes: tuple[str, ...] = ()
+
+    @property
+    def whole_sentences(self) -> tuple[Sentence, ...]:
+        """The sentences that become sentence records (embedded, tagged, quotable); headings,
+        table cells and references stay in the chunk's text only."""
+        return tuple(s for s in self.sentences if is_whole_sentence(s.text))
+
+    def layout(self) -> str:
+        """Where each sentence begins in ``text`` and on which page, as "start@page ...": a
+        compact record of the chunk's sentences, from which a page's text can be cut."""
+        parts, cursor = [], 0
+        for sentence in self.sentences:
+            cursor = self.text.index(sentence.text, cursor)
+            parts.append(f"{cursor}@{sentence.page}")
+            cursor += len(sentence.text)
+        return " ".join(parts)
+
+
+def sentences_on_page(text: str, layout: str, page: int) -> list[str]:
+    """The sentences of a chunk's ``text`` that start on ``page``, by its ``Chunk.layout``."""
+    marks = [tuple(map(int, mark.split("@"))) for mark in layout.split()]
+    ends = [start for start, _ in marks[1:]] + [len(text)]
+    return [text[start:end].strip() for (start, on_page), end in zip(marks, ends) if on_page == page]
 
 
 def passage_text(text: str, section: str = "") -> str:

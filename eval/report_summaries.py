@@ -17,10 +17,10 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from core.models import DocumentInfo, Summary
+from core.whole_sentence import is_whole_sentence
 from eval.matching import normalise
 from eval.metrics import Rouge, rouge_l
 from eval.verbatim import Sources, SourceText, check_summary
-from summarise.answer import is_whole_sentence
 from summarise.report import REPORT_WORDS
 
 SUMMARY_HEADINGS = ("samenvatting", "management samenvatting", "managementsamenvatting",

@@ -15,7 +15,7 @@ import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from core.models import Chunk, Document, DocumentInfo
+from core.models import Chunk, Document, DocumentInfo, sentences_on_page
 from core.settings import Settings
 
 CHUNKS, SENTENCES, DOCUMENTS = "chunks", "sentences", "documents"
@@ -165,12 +165,13 @@ class Store:
                             "year": document.year or 0, "page_start": c.page_start,
                             "page_end": c.page_end, "section": c.section,
                             "char_start": c.char_start, "char_end": c.char_end,
-                            "sentences": len(c.sentences), "themes": list(c.themes)})
+                            "sentences": len(c.sentences), "layout": c.layout(),
+                            "themes": list(c.themes)})
             for c in chunks
         ]
         self._add(self.chunks, [c.chunk_id for c in chunks], [c.text for c in chunks],
                   chunk_vectors, chunk_meta)
-        sentences = [s for c in chunks for s in c.sentences]
+        sentences = [s for c in chunks for s in c.whole_sentences]
         sentence_meta = [
             _without_empty({**base, "chunk_id": s.chunk_id, "page": s.page,
                             "position": int(s.sentence_id.rsplit(":", 1)[1]),
@@ -289,8 +290,9 @@ class Store:
 
     @_reachable
     def sentences_of(self, sentence_counts: Mapping[str, int | None]) -> list[StoredSentence]:
-        """The sentences of the given chunks (chunk id -> how many sentences it holds), with
-        their vectors, in document order.
+        """The sentence records of the given chunks (chunk id -> how many sentences it holds,
+        its headings and cells included), with their vectors, in document order. Only whole
+        sentences are records, so some positions have none.
 
         Sentence ids are derived from the counts, since a lookup by id stays fast as the index
         grows and a metadata filter does not; a chunk without a count (written before counts
@@ -307,10 +309,19 @@ class Store:
 
     @_reachable
     def page_sentences(self, doc_id: str, page: int) -> list[str]:
-        """The texts of the sentences that start on one page of a document, in order."""
-        got = self.sentences.get(where={"$and": [{"doc_id": doc_id}, {"page": page}]},
-                                 include=["documents"])
-        return [text for _, text in sorted(zip(got["ids"], got["documents"]))]
+        """The texts of all sentences (headings and cells too) that start on one page of a
+        document, in order, cut from the chunks by their sentence layout."""
+        got = self.chunks.get(where={"$and": [{"doc_id": doc_id}, {"page_start": {"$lte": page}},
+                                              {"page_end": {"$gte": page}}]},
+                              include=["documents", "metadatas"])
+        chunks = sorted(zip(got["ids"], got["documents"], got["metadatas"]))
+        if any("layout" not in meta for _, _, meta in chunks):
+            # Chunks written before they kept their layout: every sentence was a record then.
+            records = self.sentences.get(where={"$and": [{"doc_id": doc_id}, {"page": page}]},
+                                         include=["documents"])
+            return [text for _, text in sorted(zip(records["ids"], records["documents"]))]
+        return [sentence for _, text, meta in chunks
+                for sentence in sentences_on_page(text, meta["layout"], page)]
 
     @_reachable
     def update_document_fields(self, doc_id: str, fields: dict[str, str | int]) -> None:

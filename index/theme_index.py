@@ -16,14 +16,17 @@ from index.themes import ThemeTagger, tag_chunk_sentences
 
 def tag_chunks(tagger: ThemeTagger, chunks: Sequence[Chunk], passages: Sequence[str],
                chunk_vectors: np.ndarray, sentence_vectors: np.ndarray) -> list[Chunk]:
-    """The chunks with ``themes`` set on them and their sentences, from the vectors just computed
-    for indexing (``passages[i]`` is the text embedded for chunk i): no extra embedding."""
+    """The chunks with ``themes`` set on them and their whole sentences, from the vectors just
+    computed for indexing (``passages[i]`` is the text embedded for chunk i, ``sentence_vectors``
+    follow the chunks' ``whole_sentences``): no extra embedding."""
     chunk_tags = tagger.tag_vectors(passages, chunk_vectors)
-    owners = [i for i, chunk in enumerate(chunks) for _ in chunk.sentences]
-    sentence_tags = iter(tag_chunk_sentences(
-        tagger, chunk_tags, [s.text for c in chunks for s in c.sentences], sentence_vectors, owners))
+    whole = [s for chunk in chunks for s in chunk.whole_sentences]  # sentence_vectors' order
+    owners = [i for i, chunk in enumerate(chunks) for _ in chunk.whole_sentences]
+    sentence_tags = dict(zip((s.sentence_id for s in whole), tag_chunk_sentences(
+        tagger, chunk_tags, [s.text for s in whole], sentence_vectors, owners)))
     return [replace(chunk, themes=tags,
-                    sentences=tuple(replace(s, themes=next(sentence_tags)) for s in chunk.sentences))
+                    sentences=tuple(replace(s, themes=sentence_tags.get(s.sentence_id, ()))
+                                    for s in chunk.sentences))
             for chunk, tags in zip(chunks, chunk_tags)]
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from core.lexical import content_stems, question_focus
 from core.models import Citation, DocumentInfo, RetrievedChunk, Summary, SummarySentence
+from core.whole_sentence import is_whole_sentence
 
 # Evidence = best sentence similarity among the first five chunks, lowered when the question's
 # content words are unknown to the library or absent from those chunks. Calibrated on
@@ -27,15 +28,9 @@ SCORE_MARGIN = 0.06  # sentences scoring further below the best one are not rele
 MIN_TERM_SHARE = 0.1
 MMR_LAMBDA = 0.7
 NEAR_DUPLICATE = 0.95
-_SENTENCE_END = re.compile(r"[.!…][\"'”’)]*$")
 _ANAPHORIC_START = re.compile(
     r"^(deze|dit|dat|die|ze|zij|het|hij|hun|hierbij|hierdoor|daarom|daarnaast|daarbij|ook|"
     r"bovendien|zo|soms|wel|maar|en|of)\b", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"^[\"'“‘(]?[A-ZÀ-Ý0-9]")
-_FOOTNOTE = re.compile(r"^\d{1,3}\s+[A-Z]|https?://|www\.")
-# A literature reference ("VNG (2021) Sociaal sterker ...") or a pointer to one ("Zie ook ...").
-_REFERENCE = re.compile(r"\b(?:e\.a\.|et al\.|[A-Z][\w&-]+)\s+\((?:19|20)\d{2}\)\s+[A-Z'‘“\"]"
-                        r"|^(?:Zie (?:ook|over|voor|het eerder)|Vergelijk|Vgl\.|Verschenen in)\b")
 
 
 @dataclass(frozen=True)
@@ -96,16 +91,6 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     )
     return Summary(question=question, answered=True, sentences=sentences,
                    sources=sources_of(sentences), retrieved=tuple(retrieved))
-
-
-def is_whole_sentence(text: str) -> bool:
-    """A full statement: starts like a sentence, ends with a full stop (not a question mark),
-    and has words enough to say something; headings, cells, footnotes and references fail."""
-    words = text.split()
-    letters = sum(ch.isalpha() for ch in text)
-    return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
-            and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
-            and not _FOOTNOTE.search(text) and not _REFERENCE.search(text))
 
 
 def stands_alone(text: str) -> bool:

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from core.models import DocumentInfo, Summary, SummarySentence
-from summarise.answer import CandidateSentence, cite, is_whole_sentence, sources_of, stands_alone
+from core.whole_sentence import is_whole_sentence
+from summarise.answer import CandidateSentence, cite, sources_of, stands_alone
 
 REPORT_WORDS = 250
 REDUNDANT = 0.9

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from core.models import DocumentInfo, RetrievedChunk
+from core.whole_sentence import is_whole_sentence
 from eval.verbatim import Sources, check_summary
-from summarise.answer import CandidateSentence, Evidence, answer_question, is_whole_sentence
+from summarise.answer import CandidateSentence, Evidence, answer_question
 from tests.conftest import CORPUS, ROOT
 
 SEED_QUESTIONS = [

@@ -97,13 +97,16 @@ def test_library_page_text_metadata_edit_and_removal(tmp_path, embedder):
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Eerste zin over schulden bij jongeren. Tweede zin over "
-                                  "wachtlijsten in de jeugdzorg.\n", encoding="utf-8")
+    first, reference = "Eerste zin over schulden bij jongeren in de stad.", "Zie ook het advies van de VNG."
+    second = "Tweede zin over wachtlijsten in de jeugdzorg."
+    (corpus / "a.txt").write_text(f"{first}\n\n{reference}\n\n{second}\n", encoding="utf-8")
     library = Library(make_settings(tmp_path / "data", corpus, themes_path=CORPUS / "themes.toml"),
                       embedder)
     library.ingest([corpus])
     info = library.documents()[0]
-    assert library.page_text(info.doc_id, 1).startswith("Eerste zin over schulden")
+    # The page shows every line; only whole sentences are sentence records (quotable).
+    assert library.page_text(info.doc_id, 1) == f"{first} {reference} {second}"
+    assert [s.text for s in library.store.sentences_where({"doc_id": info.doc_id})] == [first, second]
     updated = library.update_metadata(info.doc_id, title="Schulden", publisher="SCP", date="2019")
     assert (updated.title, updated.publisher, updated.year) == ("Schulden", "SCP", 2019)
     assert library.search("schulden", filters=Filters(publishers=("SCP",), year_to=2019)).chunks

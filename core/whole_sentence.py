@@ -1,0 +1,24 @@
+"""Which sentences can be quoted on their own: whole statements, not headings, table cells,
+footnotes or literature references. Only these are embedded and stored as sentence records,
+and only these are ever selected for a summary."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[.!…][\"'”’)]*$")
+_SENTENCE_START = re.compile(r"^[\"'“‘(]?[A-ZÀ-Ý0-9]")
+_FOOTNOTE = re.compile(r"^\d{1,3}\s+[A-Z]|https?://|www\.")
+# A literature reference ("VNG (2021) Sociaal sterker ...") or a pointer to one ("Zie ook ...").
+_REFERENCE = re.compile(r"\b(?:e\.a\.|et al\.|[A-Z][\w&-]+)\s+\((?:19|20)\d{2}\)\s+[A-Z'‘“\"]"
+                        r"|^(?:Zie (?:ook|over|voor|het eerder)|Vergelijk|Vgl\.|Verschenen in)\b")
+
+
+def is_whole_sentence(text: str) -> bool:
+    """A full statement: starts like a sentence, ends with a full stop (not a question mark),
+    and has words enough to say something; headings, cells, footnotes and references fail."""
+    words = text.split()
+    letters = sum(ch.isalpha() for ch in text)
+    return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
+            and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
+            and not _FOOTNOTE.search(text) and not _REFERENCE.search(text))
