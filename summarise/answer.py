@@ -16,7 +16,7 @@ from core.whole_sentence import is_whole_sentence
 # Evidence = best sentence similarity among the first five chunks, lowered when the question's
 # content words are unknown to the library or absent from those chunks. Calibrated on
 # eval/gold/questions.jsonl (see docs/ARCHITECTURE.md, "Refusal").
-REFUSAL_THRESHOLD = 0.832
+REFUSAL_THRESHOLD = 0.829
 UNKNOWN_TERMS_WEIGHT = 0.03
 ABSENT_TERMS_WEIGHT = 0.03
 WORD_BUDGET = 150
