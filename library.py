@@ -151,9 +151,10 @@ class Library:
         return summary
 
     def document(self, doc_id_or_file: str) -> DocumentInfo:
-        """A committed document by id or file name; NotInLibrary when there is none."""
+        """A committed document by id, file name or a path ending in its file name;
+        NotInLibrary when there is none."""
         for info in self.documents():
-            if doc_id_or_file in (info.doc_id, info.file):
+            if doc_id_or_file in (info.doc_id, info.file) or Path(doc_id_or_file).name == info.file:
                 return info
         raise NotInLibrary(f"rapport {doc_id_or_file!r} staat niet in de bibliotheek / "
                            f"report {doc_id_or_file!r} is not in the library")

@@ -68,7 +68,8 @@ def test_answer_bullets_are_grouped_under_their_main_theme(corpus_library):
 
 
 def test_cli_summarise_and_unknown_report(cli_env):
-    ok = subprocess.run([sys.executable, "-m", "cli", "summarise", VNG, "--words", "120"],
+    # The report's path, as a user types it beside the corpus folder, names it as well as its file.
+    ok = subprocess.run([sys.executable, "-m", "cli", "summarise", f"corpus/{VNG}", "--words", "120"],
                         cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0 and "Kernpunten:" in ok.stdout and "[1]" in ok.stdout
     missing = subprocess.run([sys.executable, "-m", "cli", "summarise", "bestaat-niet.pdf"],
