@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from core.whole_sentence import is_whole_sentence
 
@@ -68,7 +69,7 @@ class Chunk:
     sentences: tuple[Sentence, ...] = ()
     themes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def whole_sentences(self) -> tuple[Sentence, ...]:
         """The sentences that become sentence records (embedded, tagged, quotable); headings,
         table cells and references stay in the chunk's text only."""

@@ -20,10 +20,9 @@ def tag_chunks(tagger: ThemeTagger, chunks: Sequence[Chunk], passages: Sequence[
     computed for indexing (``passages[i]`` is the text embedded for chunk i, ``sentence_vectors``
     follow the chunks' ``whole_sentences``): no extra embedding."""
     chunk_tags = tagger.tag_vectors(passages, chunk_vectors)
-    whole = [s for chunk in chunks for s in chunk.whole_sentences]  # sentence_vectors' order
-    owners = [i for i, chunk in enumerate(chunks) for _ in chunk.whole_sentences]
-    sentence_tags = dict(zip((s.sentence_id for s in whole), tag_chunk_sentences(
-        tagger, chunk_tags, [s.text for s in whole], sentence_vectors, owners)))
+    owned = [(i, s) for i, chunk in enumerate(chunks) for s in chunk.whole_sentences]  # vectors' order
+    sentence_tags = dict(zip((s.sentence_id for _, s in owned), tag_chunk_sentences(
+        tagger, chunk_tags, [s.text for _, s in owned], sentence_vectors, [i for i, _ in owned])))
     return [replace(chunk, themes=tags,
                     sentences=tuple(replace(s, themes=sentence_tags.get(s.sentence_id, ()))
                                     for s in chunk.sentences))
