@@ -182,8 +182,7 @@ class Library:
         reports = [(info, _candidates(self.store.sentences_where(
                         {"$and": [{"doc_id": info.doc_id}, {"themes": {"$contains": theme_id}}]})))
                    for info in infos]
-        prototype = self.tagger.prototypes[self.tagger.ids.index(theme_id)]
-        summary = theme_digest(self.tagger.label(theme_id), reports, prototype)
+        summary = theme_digest(self.tagger, theme_id, reports)
         return replace(summary, themes=theme_counts(summary.sentences, self.tagger))
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from core.whole_sentence import is_whole_sentence
 from eval.verbatim import Sources, check_summary
+from summarise.answer import stands_alone
 from summarise.render import to_markdown
 from tests.conftest import CORPUS, ROOT
 
@@ -50,6 +52,23 @@ def test_theme_digest_groups_reports_newest_first_and_skips_duplicates(corpus_li
     assert all("schulden_armoede" in s.themes for s in digest.sentences)
     since = corpus_library.digest("schulden_armoede", since=2022)
     assert {infos[s.citations[0].doc_id].year for s in since.sentences} <= {2022}
+
+
+def test_theme_digest_takes_each_reports_sentences_with_the_highest_theme_score(corpus_library):
+    # The tagger's score is the evidence behind the tag: a sentence that names loneliness must
+    # come before one that only shares the theme's general drift (the prototype's).
+    theme = "eenzaamheid"
+    digest = corpus_library.digest(theme)
+    assert digest.answered
+    for doc_id in dict.fromkeys(s.citations[0].doc_id for s in digest.sentences):
+        picked = {s.text for s in digest.sentences if s.citations[0].doc_id == doc_id}
+        tagged = [s.text for s in corpus_library.store.sentences_where(
+                      {"$and": [{"doc_id": doc_id}, {"themes": {"$contains": theme}}]})
+                  if is_whole_sentence(s.text) and stands_alone(s.text)]
+        score = {text: row[theme] for text, row in zip(tagged, corpus_library.tagger.scores(tagged))}
+        left = [score[text] for text in tagged if text not in picked]
+        if left:
+            assert min(score[text] for text in picked) >= max(left), doc_id
 
 
 def test_answer_bullets_are_grouped_under_their_main_theme(corpus_library):
