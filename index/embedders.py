@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -123,20 +123,14 @@ class CachedEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._cached(texts, "passage", self.inner.embed_passages)
 
-    def _cached(self, texts: Sequence[str], role: str, compute) -> np.ndarray:
+    def _cached(self, texts: Sequence[str], role: str,
+                compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         keys = [hashlib.sha1(f"{role}\x00{text}".encode()).hexdigest() for text in texts]
-        found = self._lookup(keys)
-        missing = [i for i, key in enumerate(keys) if key not in found]
+        out, missing = fill_known(texts, keys, self._lookup(keys), self.dim, compute)
         if missing:
-            fresh = compute([texts[i] for i in missing])
-            rows = [(self.name, keys[i], fresh[j].astype(np.float32).tobytes())
-                    for j, i in enumerate(missing)]
+            rows = [(self.name, keys[i], out[i].tobytes()) for i in missing]
             with self._lock, self._db:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
-            found.update({keys[i]: fresh[j] for j, i in enumerate(missing)})
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, key in enumerate(keys):
-            out[i] = found[key]
         return out
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -151,6 +145,23 @@ class CachedEmbedder:
                 ).fetchall()
                 found.update({key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows})
         return found
+
+
+def fill_known(texts: Sequence[str], keys: Sequence[str], known: Mapping[str, np.ndarray], dim: int,
+               compute: Callable[[list[str]], np.ndarray]) -> tuple[np.ndarray, list[int]]:
+    """The vectors of ``texts``: ``known[key]`` where it holds one of ``dim`` values, else
+    computed, all missing texts in one call. Returns them and the indices that were computed."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    missing = []
+    for i, key in enumerate(keys):
+        vector = known.get(key)
+        if vector is not None and vector.shape == (dim,):
+            out[i] = vector
+        else:
+            missing.append(i)
+    if missing:
+        out[missing] = compute([texts[i] for i in missing])
+    return out, missing
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedders import Embedder
+from index.embedders import Embedder, fill_known
 
 
 def vectors_path(taxonomy_path: Path | str) -> Path:
@@ -41,17 +41,8 @@ class ShippedVectors:
         """The passage vectors of ``texts``: from the file when it was made by this embedder,
         the embedder asked only for the texts the file lacks."""
         known = self.vectors if self.embedder == embedder.name else {}
-        out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-        missing = []
-        for i, text in enumerate(texts):
-            vector = known.get(text_key(text))
-            if vector is not None and vector.shape == (embedder.dim,):
-                out[i] = vector
-            else:
-                missing.append(i)
-        if missing:
-            out[missing] = embedder.embed_passages([texts[i] for i in missing])
-        return out
+        return fill_known(texts, [text_key(text) for text in texts], known, embedder.dim,
+                          embedder.embed_passages)[0]
 
 
 def write_vectors(path: Path, embedder: Embedder, texts: Sequence[str]) -> int:
