@@ -11,7 +11,13 @@ _SENTENCE_START = re.compile(r"^[\"'“‘(]?[A-ZÀ-Ý0-9]")
 _FOOTNOTE = re.compile(r"^\d{1,3}\s+[A-Z]|https?://|www\.")
 # A literature reference ("VNG (2021) Sociaal sterker ...") or a pointer to one ("Zie ook ...").
 _REFERENCE = re.compile(r"\b(?:e\.a\.|et al\.|[A-Z][\w&-]+)\s+\((?:19|20)\d{2}\)\s+[A-Z'‘“\"]"
-                        r"|^(?:Zie (?:ook|over|voor|het eerder)|Vergelijk|Vgl\.|Verschenen in)\b")
+                        r"|^(?:Zie (?:ook|over|voor|het eerder)|Vergelijk|Vgl\.|Verschenen in)\b"
+                        # A title with its subtitle ("Een jaar met corona, Ontwikkelingen in ..."):
+                        # an opening phrase of two to six words, then a capitalised word followed
+                        # by a small word other than "en"/"of" (those make a list of names:
+                        # "Onderzoek hoe gemeenten, Rijk en ..."). Dutch puts the verb second, so a
+                        # sentence rarely goes on with a capitalised word after such a phrase.
+                        r"|^[A-Z][^,;:() ]*(?: [^,;:() ]+){1,5}, [A-Z][a-z]+ (?!(?:en|of)\b)[a-z]")
 
 
 def is_whole_sentence(text: str) -> bool:

@@ -135,3 +135,13 @@ def test_literature_references_are_not_statements():
                                  "VNG (2021) Sociaal sterker de crisis uit.")
     assert is_whole_sentence("Zie de crisis als bevestiging om in kwetsbare wijken gebiedsgericht "
                              "te werk te gaan.")
+
+
+def test_a_title_with_its_subtitle_is_not_a_statement_but_a_list_of_names_is():
+    assert not is_whole_sentence("Een jaar met corona, Ontwikkelingen in de maatschappelijke "
+                                 "gevolgen van corona.")
+    assert is_whole_sentence("Onderzoek hoe gemeenten, Rijk en onderzoeksinstanties snel(ler) "
+                             "risicogezinnen kunnen identificeren.")
+    assert is_whole_sentence("Sommige gemeenten, zoals Utrecht, Helmond en Breda presenteren "
+                             "herstelagenda's.")
+    assert is_whole_sentence("Kortom, Nederland heeft de eerste golf redelijk goed doorstaan.")
