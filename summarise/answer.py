@@ -31,6 +31,19 @@ NEAR_DUPLICATE = 0.95
 _ANAPHORIC_START = re.compile(
     r"^(deze|dit|dat|die|ze|zij|het|hij|hun|hierbij|hierdoor|daarom|daarnaast|daarbij|ook|"
     r"bovendien|zo|soms|wel|maar|en|of)\b", re.IGNORECASE)
+# A question asking for an amount is answered only by sentences that state one.
+_ASKS_AMOUNT = re.compile(r"\b(?:hoeveel|hoe (?:groot|hoog|lang|vaak)|welke? (?:percentage|aandeel|"
+                          r"deel|bedrag))\b", re.IGNORECASE)
+# A number that is not a year, or a Dutch number word ("twintig", "een derde", "69 procent").
+_AMOUNT = re.compile(
+    r"(?<![\w.,-])(?!(?:19|20)\d\d\b)\d[\d.,]*(?!\w)|%"
+    r"|\b(?:\w+en)?(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf"
+    r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig)"
+    r"(?:tallen)?\b|\b\w*(?:honderd|duizend|miljoen|miljard)(?:en)?\b"
+    r"|\b(?:procent|helft|derde|kwart)\b", re.IGNORECASE)
+# Words that ask for or state the amount itself, not what it is about.
+_AMOUNT_WORDS = content_stems("hoeveel groot hoog lang vaak percentage procent aandeel deel bedrag "
+                              "aantal euro jaar")
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,11 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
     scores = _relevance_scores(question, query_vector, pool, rank_of_chunk)
     pool, scores = _on_the_question(question, pool, scores)
+    if _ASKS_AMOUNT.search(question):
+        pool, scores = _stating_the_amount(question, pool, scores)
+        if not pool:
+            return Summary(question=question, answered=False, sentences=(), sources=(),
+                           reason="weak_evidence", retrieved=tuple(retrieved))
     chosen = _select(pool, scores, word_budget)
     if not chosen:
         return Summary(question=question, answered=False, sentences=(), sources=(),
@@ -130,6 +148,18 @@ def _on_the_question(question: str, pool: Sequence[CandidateSentence], scores: n
     best = int(np.argmax(scores))
     keep = [i for i, held in enumerate(stems)
             if i == best or not total or sum(weight[s] for s in asked & held) / total >= MIN_TERM_SHARE]
+    return [pool[i] for i in keep], scores[keep]
+
+
+def _stating_the_amount(question: str, pool: Sequence[CandidateSentence], scores: np.ndarray,
+                        ) -> tuple[list[CandidateSentence], np.ndarray]:
+    """For a question asking "how many/much": the sentences that state a number (not a year)
+    and share a word of what the question is about. None means the reports do not give it:
+    sentences with numbers on another subject are no answer."""
+    subject = {s for s in content_stems(question_focus(question)) - _AMOUNT_WORDS
+               if not s.isdigit()}
+    keep = [i for i, c in enumerate(pool)
+            if _AMOUNT.search(c.text) and subject & content_stems(c.text)]
     return [pool[i] for i in keep], scores[keep]
 
 

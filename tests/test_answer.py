@@ -145,3 +145,41 @@ def test_a_title_with_its_subtitle_is_not_a_statement_but_a_list_of_names_is():
     assert is_whole_sentence("Sommige gemeenten, zoals Utrecht, Helmond en Breda presenteren "
                              "herstelagenda's.")
     assert is_whole_sentence("Kortom, Nederland heeft de eerste golf redelijk goed doorstaan.")
+
+
+def _answer(question: str, texts: list[str], closeness: list[float]):
+    """``answer_question`` over one chunk whose sentences lie at the given cosines to the
+    query and far apart from each other."""
+    query = np.zeros(len(texts) + 1, np.float32)
+    query[0] = 1
+    vectors = []
+    for i, a in enumerate(closeness):
+        v = np.zeros_like(query)
+        v[0], v[i + 1] = a, np.sqrt(1 - a * a)
+        vectors.append(v)
+    candidates = [_candidate(i, t, v) for i, (t, v) in enumerate(zip(texts, vectors))]
+    chunk = RetrievedChunk(chunk_id="d:00000", doc_id="d", file="d.pdf", page_start=1,
+                           page_end=1, score=1.0, text=" ".join(texts))
+    info = DocumentInfo(doc_id="d", file="d.pdf", file_sha256="", title="T", publisher="VNG",
+                        date="2021", language="nl", pages=1, chunks=1)
+    return answer_question(question, Evidence(query, [chunk]), candidates, {"d": info},
+                           threshold=0.0)
+
+
+def test_a_question_for_an_amount_is_answered_by_a_number_on_its_subject():
+    question = "Hoeveel gemeenten sprak GezondIn in 2020 over de schuldhulpverlening?"
+    texts = ["GezondIn sprak in 2020 met gemeenten over de aanpak van schuldhulpverlening.",
+             "GezondIn sprak met twintig gemeenten over de gevolgen voor schuldhulpverlening.",
+             "In november 2021 had nog maar 29 procent vertrouwen in de landelijke overheid."]
+    summary = _answer(question, texts, [0.95, 0.92, 0.94])
+    assert [s.text for s in summary.sentences] == [texts[1]]
+
+
+def test_a_question_for_an_amount_without_one_on_its_subject_is_refused():
+    """Numbers on another subject (trust) and years are no answer to 'how much on debt help'."""
+    question = "Hoeveel euro gaf het Rijk in 2021 uit aan schuldhulpverlening?"
+    texts = ["Het Rijk vraagt gemeenten in 2021 de schuldhulpverlening laagdrempelig te maken.",
+             "In november 2021 had nog maar 29 procent vertrouwen in de landelijke overheid."]
+    summary = _answer(question, texts, [0.93, 0.92])
+    assert not summary.answered
+    assert summary.reason == "weak_evidence"
