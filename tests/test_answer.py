@@ -115,9 +115,9 @@ def test_sentences_without_the_questions_distinctive_words_are_left_out():
         "De VNG-commissie roept gemeenten en Rijk op om samen te werken aan herstel.",
         "De VNG-commissie heeft eerder kabinet en gemeenten geadviseerd over jongeren.",
     ]
-    # About as close to the question (cosine 0.90-0.92), and apart from each other.
+    # About as close to the question (cosine 0.92-0.93), and apart from each other.
     apart = np.array([[0, 1, 1, 1], [0, 1, -1, -1], [0, -1, 1, -1], [0, -1, -1, 1]]) / np.sqrt(3)
-    vectors = [a * query + np.sqrt(1 - a * a) * r for a, r in zip((0.92, 0.90, 0.91, 0.91), apart)]
+    vectors = [a * query + np.sqrt(1 - a * a) * r for a, r in zip((0.92, 0.93, 0.93, 0.93), apart)]
     candidates = [_candidate(i, t, v) for i, (t, v) in enumerate(zip(texts, vectors))]
     chunk = RetrievedChunk(chunk_id="d:00000", doc_id="d", file="d.pdf", page_start=1,
                            page_end=1, score=1.0, text=" ".join(texts))
@@ -183,3 +183,12 @@ def test_a_question_for_an_amount_without_one_on_its_subject_is_refused():
     summary = _answer(question, texts, [0.93, 0.92])
     assert not summary.answered
     assert summary.reason == "weak_evidence"
+
+
+def test_sentences_well_below_the_best_are_not_cited_to_fill_the_budget():
+    question = "Wat doen gemeenten tegen eenzaamheid onder ouderen?"
+    texts = ["Gemeenten bestrijden eenzaamheid onder ouderen met huisbezoeken van vrijwilligers.",
+             "Gemeenten organiseren voor ouderen tegen eenzaamheid telefooncirkels en buurtkoffie.",
+             "Eenzaamheid onder ouderen nam toe tijdens de lockdowns, melden gemeenten."]
+    summary = _answer(question, texts, [0.95, 0.94, 0.90])
+    assert [s.text for s in summary.sentences] == texts[:2]
