@@ -16,7 +16,7 @@ import gradio as gr
 import pandas as pd
 
 from core.models import DocumentInfo, Summary
-from index.indexer import FAILED
+from index.indexer import CONFIG_SUFFIXES, FAILED
 from index.search import Filters
 from library import Library
 from summarise.render import to_markdown
@@ -146,7 +146,7 @@ def serve(library: Library, host: str = "127.0.0.1", port: int = 7860,
         auth_message="Log in om Rapportwijzer te gebruiken.", prevent_thread_lock=not block,
         quiet=not block, allowed_paths=[str(corpus)],
         # The manifest may hold PDF passwords; configuration files are never served.
-        blocked_paths=[str(p) for p in corpus.glob("*") if p.suffix.lower() in (".toml", ".json", ".npz")],
+        blocked_paths=[str(p) for p in corpus.glob("*") if p.suffix.lower() in CONFIG_SUFFIXES],
         max_file_size=f"{settings.max_file_mb:g}mb", css=CSS, footer_links=[],
         # System fonts: the browser fetches nothing from outside the server.
         theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["monospace"]),

@@ -19,7 +19,7 @@ from ingest.metadata import load_manifest
 NEW, UPDATED, UNCHANGED, FAILED = "nieuw", "bijgewerkt", "ongewijzigd", "mislukt"
 REMOVED, SKIPPED = "verwijderd", "overgeslagen"
 # Configuration lives beside the reports (manifest, theme taxonomy, its calibration and vectors).
-_NOT_REPORTS = {".toml", ".json", ".npz"}
+CONFIG_SUFFIXES = (".toml", ".json", ".npz")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
             # Unsupported types are collected too, so that the closing table names them.
             files.extend(sorted(p for p in path.iterdir() if p.is_file()
                                 and not p.name.startswith(".")
-                                and p.suffix.lower() not in _NOT_REPORTS))
+                                and p.suffix.lower() not in CONFIG_SUFFIXES))
         else:
             files.append(path)
     return files
