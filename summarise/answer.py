@@ -87,10 +87,12 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     """A cited extractive answer, or a refusal when the evidence is too weak."""
     retrieved = evidence.retrieved
     query_vector = evidence.query_vector
-    if not retrieved or evidence_score(evidence, candidates) < threshold:
+    def refusal(reason: str) -> Summary:
         return Summary(question=question, answered=False, sentences=(), sources=(),
-                       reason="weak_evidence" if retrieved else "no_results",
-                       retrieved=tuple(retrieved))
+                       reason=reason, retrieved=tuple(retrieved))
+
+    if not retrieved or evidence_score(evidence, candidates) < threshold:
+        return refusal("weak_evidence" if retrieved else "no_results")
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
     scores = _relevance_scores(question, query_vector, pool, rank_of_chunk)
@@ -98,12 +100,10 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     if _ASKS_AMOUNT.search(question):
         pool, scores = _stating_the_amount(question, pool, scores)
         if not pool:
-            return Summary(question=question, answered=False, sentences=(), sources=(),
-                           reason="weak_evidence", retrieved=tuple(retrieved))
+            return refusal("weak_evidence")
     chosen = _select(pool, scores, word_budget)
     if not chosen:
-        return Summary(question=question, answered=False, sentences=(), sources=(),
-                       reason="no_whole_sentences", retrieved=tuple(retrieved))
+        return refusal("no_whole_sentences")
     ordered = sorted(chosen, key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
     sentences = tuple(
         SummarySentence(text=c.text, citations=(cite(c, documents[c.doc_id]),),
