@@ -9,8 +9,10 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
+from core.lexical import question_focus
 from core.models import DocumentInfo, Summary
 from core.settings import Settings
+from core.source_mentions import find_source_mention
 from index.embedders import Embedder, make_embedder
 from index.indexer import IngestRow, collect_files, ingest_files
 from index.search import Filters, Retriever, SearchResult
@@ -18,7 +20,7 @@ from index.store import Store, StoredSentence, connect
 from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
 from index.themes import ThemeTagger, theme_counts
 from ingest.manifest import update_manifest
-from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, answer_question
+from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, Topic, answer_question
 from summarise.digest import theme_digest
 from summarise.report import REPORT_WORDS, summarise_report
 from summarise.rewrite import rewrite
@@ -121,23 +123,42 @@ class Library:
 
     def ask(self, question: str, filters: Filters | None = None, mode: str = "hybrid",
             word_budget: int = WORD_BUDGET) -> Summary:
-        """A cited Dutch answer from the reports, or an honest refusal."""
+        """A cited Dutch answer from the reports, or an honest refusal.
+
+        A question naming a publisher ("volgens de VNG") is answered from that publisher's
+        reports, scored without the name; when they do not answer it, from the whole library
+        (the name may have been the topic). A filter on documents or publishers the user set
+        wins over a name in the question."""
         started = time.perf_counter()
-        result = self.search(question, filters=filters, mode=mode)
-        fetched = time.perf_counter()
-        stored = self.store.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
-        candidates = _candidates(stored)
-        evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
-                            result.terms_in_top)
-        summary = answer_question(question, evidence, candidates, self.retriever.documents,
-                                  word_budget)
+        filters = filters or Filters()
+        mention = None if filters.doc_ids or filters.publishers else find_source_mention(
+            question, (info.publisher for info in self.retriever.documents.values()))
+        summary = None
+        if mention:
+            topic_vector = self.embedder.embed_queries([question_focus(mention.topic)])[0]
+            scoped = self._answer(question, replace(filters, publishers=mention.publishers), mode,
+                                  word_budget, Topic(mention.topic, topic_vector))
+            if scoped.answered:
+                summary = replace(scoped, asked_of=mention.publishers)
+        summary = summary or self._answer(question, filters, mode, word_budget)
         summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
         if self.settings.llm_url:
             summary = self._rewritten(summary)
-        finished = time.perf_counter()
+        summary.timings_ms["total_ms"] = (time.perf_counter() - started) * 1000
+        return summary
+
+    def _answer(self, question: str, filters: Filters, mode: str, word_budget: int,
+                topic: Topic | None = None) -> Summary:
+        """Retrieve with ``filters`` and answer (or refuse) from what was found."""
+        result = self.search(question, filters=filters if filters.active else None, mode=mode)
+        fetched = time.perf_counter()
+        stored = self.store.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
+        evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
+                            result.terms_in_top)
+        summary = answer_question(question, evidence, _candidates(stored),
+                                  self.retriever.documents, word_budget, topic=topic)
         summary.timings_ms.update(result.timings_ms)
-        summary.timings_ms["summarise_ms"] = (finished - fetched) * 1000
-        summary.timings_ms["total_ms"] = (finished - started) * 1000
+        summary.timings_ms["summarise_ms"] = (time.perf_counter() - fetched) * 1000
         return summary
 
     def _rewritten(self, summary: Summary) -> Summary:

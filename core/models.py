@@ -178,3 +178,5 @@ class Summary:
     heading: str = ""  # the report title or theme label a report summary or digest is about
     prose: str = ""  # grounded rewrite into prose (summarise/rewrite.py); "" = extractive only
     rewrite_notes: tuple[str, ...] = ()  # why a rewrite was not used (Dutch), if one was tried
+    # The publishers a question named, whose reports alone were searched (core/source_mentions.py).
+    asked_of: tuple[str, ...] = ()

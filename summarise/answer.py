@@ -63,6 +63,15 @@ class CandidateSentence:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """What sentences are scored against: the question, or the question without the names of
+    the reports it is asked of (``core.source_mentions``), and its query vector."""
+
+    text: str
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What retrieval found, as summarise weighs it before answering."""
 
@@ -83,10 +92,12 @@ def evidence_score(evidence: Evidence, candidates: Sequence[CandidateSentence]) 
 
 def answer_question(question: str, evidence: Evidence, candidates: Sequence[CandidateSentence],
                     documents: Mapping[str, DocumentInfo], word_budget: int = WORD_BUDGET,
-                    threshold: float = REFUSAL_THRESHOLD) -> Summary:
-    """A cited extractive answer, or a refusal when the evidence is too weak."""
+                    threshold: float = REFUSAL_THRESHOLD, topic: Topic | None = None) -> Summary:
+    """A cited extractive answer, or a refusal when the evidence is too weak. Sentences are
+    scored against ``topic`` (the question itself by default)."""
     retrieved = evidence.retrieved
-    query_vector = evidence.query_vector
+    topic = topic or Topic(question, evidence.query_vector)
+
     def refusal(reason: str) -> Summary:
         return Summary(question=question, answered=False, sentences=(), sources=(),
                        reason=reason, retrieved=tuple(retrieved))
@@ -95,10 +106,10 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
         return refusal("weak_evidence" if retrieved else "no_results")
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
-    scores = _relevance_scores(question, query_vector, pool, rank_of_chunk)
-    pool, scores = _on_the_question(question, pool, scores)
+    scores = _relevance_scores(topic, pool, rank_of_chunk)
+    pool, scores = _on_the_question(topic.text, pool, scores)
     if _ASKS_AMOUNT.search(question):
-        pool, scores = _stating_the_amount(question, pool, scores)
+        pool, scores = _stating_the_amount(topic.text, pool, scores)
         if not pool:
             return refusal("weak_evidence")
     chosen = _select(pool, scores, word_budget)
@@ -119,12 +130,12 @@ def stands_alone(text: str) -> bool:
     return _ANAPHORIC_START.match(text) is None
 
 
-def _relevance_scores(question: str, query_vector: np.ndarray, pool: Sequence[CandidateSentence],
+def _relevance_scores(topic: Topic, pool: Sequence[CandidateSentence],
                       rank_of_chunk: Mapping[str, int]) -> np.ndarray:
     if not pool:
         return np.zeros(0)
-    dense = np.array([float(c.vector @ query_vector) for c in pool])
-    query_stems = content_stems(question)
+    dense = np.array([float(c.vector @ topic.vector) for c in pool])
+    query_stems = content_stems(topic.text)
     lexical = np.array([
         len(query_stems & content_stems(c.text)) / len(query_stems) if query_stems else 0.0
         for c in pool

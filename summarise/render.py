@@ -55,8 +55,12 @@ def _answer_lines(summary: Summary) -> list[str]:
     """A lead naming the reports, then the bullets grouped by their main theme."""
     publishers = list(dict.fromkeys(s.publisher or s.title for s in summary.sources))
     count = len({s.doc_id for s in summary.sources})
+    # A question naming a publisher was searched in its reports alone: the lead says so.
+    named = ", de uitgever die de vraag noemt" if summary.asked_of else ""
+    if len(summary.asked_of) > 1:
+        named = ", de uitgevers die de vraag noemt"
     lines = [f"Op basis van {count} rapport{'en' if count != 1 else ''} "
-             f"({'; '.join(publishers)}):"]
+             f"({'; '.join(publishers)}){named}:"]
     labels = {theme.id: theme.label for theme in summary.themes}
     groups: dict[str, list[SummarySentence]] = {}
     for sentence in summary.sentences:
@@ -118,6 +122,7 @@ def to_json(summary: Summary) -> dict[str, Any]:
         ],
         "sources": [{"n": n, **_citation_json(c)} for n, c in enumerate(summary.sources, 1)],
         "themes": [{"id": t.id, "label": t.label, "count": t.count} for t in summary.themes],
+        "asked_of": list(summary.asked_of),
         "retrieved": [
             {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "file": c.file,
              "page_start": c.page_start, "page_end": c.page_end, "score": round(c.score, 6),

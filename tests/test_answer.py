@@ -61,7 +61,7 @@ def test_cli_ask_json_has_the_stable_shape(cli_env):
     )
     payload = json.loads(result.stdout)
     assert set(payload) == {"question", "answered", "summary", "sentences", "sources",
-                            "retrieved", "timings_ms", "themes"}
+                            "retrieved", "timings_ms", "themes", "asked_of"}
     counted = {}
     for sentence in payload["sentences"]:
         for theme in sentence["themes"]:
