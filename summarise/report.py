@@ -12,15 +12,18 @@ from summarise.answer import CandidateSentence, cite, sources_of, stands_alone
 
 REPORT_WORDS = 250
 REDUNDANT = 0.9
-_SKIPPED_SECTIONS = ("inhoud", "inhoudsopgave", "colofon", "literatuur", "bronnen", "noten")
+_SKIPPED_SECTIONS = ("inhoud", "inhoudsopgave", "colofon", "literatuur", "bronnen", "noten", "bijlage")
 
 
 def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
                      sections: Mapping[str, str], word_budget: int = REPORT_WORDS) -> Summary:
     """Key points of one report: the most central sentences, taken section by section.
 
-    ``sections`` maps each chunk id to its section heading. Sections are visited in document
-    order, round after round, so a half page covers the report rather than its first pages.
+    ``sections`` maps each chunk id to its section heading. Each round visits every section
+    once; the first visits, before the others, as many sections as the budget holds sentences,
+    spread evenly from the first to the last, so a long report (27 sections, room for ten
+    sentences) is covered to its end rather than through its first pages. Appendices,
+    contents and references are left out.
     """
     pool = [s for s in sentences if is_whole_sentence(s.text) and stands_alone(s.text)
             and 10 <= len(s.text.split()) <= 45
@@ -35,7 +38,9 @@ def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
     for index, sentence in enumerate(pool):
         by_section.setdefault(sections.get(sentence.chunk_id, ""), []).append(index)
     queues = [sorted(members, key=lambda i: -centrality[i]) for members in by_section.values()]
-    chosen = _round_robin(queues, pool, vectors, word_budget)
+    mean_words = float(np.mean([len(s.text.split()) for s in pool]))
+    order = _spread_first(len(queues), max(1, round(word_budget / mean_words)))
+    chosen = _round_robin([queues[i] for i in order], pool, vectors, word_budget)
     ordered = sorted(chosen, key=lambda i: pool[i].sentence_id)
     summary_sentences = tuple(
         SummarySentence(text=pool[i].text, citations=(cite(pool[i], info),),
@@ -44,6 +49,12 @@ def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
     )
     return Summary(question=info.title, answered=True, sentences=summary_sentences,
                    sources=sources_of(summary_sentences), kind="report", heading=info.title)
+
+
+def _spread_first(count: int, first: int) -> list[int]:
+    """0..count-1 with ``first`` of them, evenly spaced from the first to the last, in front."""
+    spread = sorted({round(x) for x in np.linspace(0, count - 1, min(first, count))})
+    return spread + [i for i in range(count) if i not in spread]
 
 
 def _round_robin(queues: list[list[int]], pool: Sequence[CandidateSentence],

@@ -35,6 +35,14 @@ def test_report_summary_covers_sections_within_budget_with_true_pages(corpus_lib
     assert markdown.startswith(f"**{info.title}**") and "Kernpunten:" in markdown
 
 
+def test_a_long_report_is_summarised_to_its_end(corpus_library):
+    """27 sections and room for about ten sentences: the key points reach the last quarter of
+    the report (taken section by section in document order they stopped at page 9 of 23)."""
+    info = corpus_library.document("impactcorona-2022-lessen-sociaal-domein.pdf")
+    pages = [s.citations[0].page for s in corpus_library.summarise_report(info.doc_id).sentences]
+    assert min(pages) <= 3 and max(pages) >= 0.75 * info.pages
+
+
 def test_report_summary_length_is_settable(corpus_library):
     short = corpus_library.summarise_report(VNG, word_budget=80)
     long = corpus_library.summarise_report(VNG, word_budget=400)
