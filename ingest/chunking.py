@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import CharacterTextSplitter
 
 from core.models import Chunk, Sentence
-from ingest.clean import HEADING, PARAGRAPH, Block, join_lines
+from ingest.clean import HEADING, ITEM, PARAGRAPH, Block, join_lines
 from ingest.pdf_tables import ParagraphOrigin, origin_pieces
 from ingest.sentences import split_sentences
 
@@ -21,6 +21,8 @@ _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _CONTINUES = re.compile(r"[^.!?:;…]$")
 _BROKEN_WORD = re.compile(r"[^\W\d_]-$")  # a word broken at the end of a page: "Rotterdam-"
 _OPENERS = "([{“‘„\"'"
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)]*[⁰¹²³⁴⁵⁶⁷⁸⁹]*$")
+_Unit = tuple[str, list[tuple[str, int]]]  # (block kind, [(text piece, page)])
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def lay_out(pages_blocks: list[list[Block]],
     so that every sentence gets the page it starts on.
     """
     units = _units(pages_blocks, origins)
-    texts = ["".join(piece for piece, _ in unit[1]) for unit in units]
+    texts = [_text(pieces) for _, pieces in units]
     spans = split_sentences(texts[i] if units[i][0] != HEADING else "" for i in range(len(units)))
     spans = [_reattach_openers(text, unit_spans) for text, unit_spans in zip(texts, spans)]
     sentences: list[SentenceSpan] = []
@@ -97,9 +99,10 @@ def chunk_document(doc_id: str, laid_out: LaidOutDocument,
 
 
 def _units(pages_blocks: list[list[Block]], origins: Sequence[Sequence[ParagraphOrigin]] = (),
-           ) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Blocks as (kind, [(text piece, page)]), merging paragraphs continued across pages."""
-    units: list[tuple[str, list[tuple[str, int]]]] = []
+           ) -> list[_Unit]:
+    """Blocks as (kind, [(text piece, page)]), merging paragraphs continued across pages and
+    list items that complete the sentence their lead-in began."""
+    units: list[_Unit] = []
     for page_number, blocks in enumerate(pages_blocks, start=1):
         pending = list(origins[page_number - 1]) if page_number <= len(origins) else []
         for position, block in enumerate(blocks):
@@ -108,12 +111,12 @@ def _units(pages_blocks: list[list[Block]], origins: Sequence[Sequence[Paragraph
             continues = (
                 position == 0 and previous is not None and previous[0] != HEADING
                 and block.kind == PARAGRAPH
-                and (block.text[:1].islower() and _CONTINUES.search(previous[1][-1][0]) is not None
+                and (_starts_small(block.text) and _CONTINUES.search(previous[1][-1][0]) is not None
                      or block.text[:1].isalpha() and _BROKEN_WORD.search(previous[1][-1][0]))
             )
             if continues:
                 pieces = previous[1]
-                before = "".join(piece for piece, _ in pieces)
+                before = _text(pieces)
                 joined = join_lines(before, block.text, Counter())
                 if not joined.startswith(before):  # the end-of-line hyphen was dropped
                     pieces[-1] = (pieces[-1][0][:-1], pieces[-1][1])
@@ -124,7 +127,52 @@ def _units(pages_blocks: list[list[Block]], origins: Sequence[Sequence[Paragraph
                 pieces.extend(block_pieces[1:])
             else:
                 units.append((block.kind, block_pieces))
-    return units
+    return _join_completing_items(units)
+
+
+def _starts_small(text: str) -> bool:
+    """Whether a text begins with a small letter, after any opening brackets and quotes."""
+    return text.lstrip(_OPENERS)[:1].islower()
+
+
+def _join_completing_items(units: list[_Unit]) -> list[_Unit]:
+    """A lead-in ending with ":" and the list items that go on with its sentence, as one unit
+    joined with spaces ("Herstel bestaanszekerheid door:" / "de norm af te schaffen;" / "te
+    voorkomen dat ... belastingregels.")."""
+    joined: list[_Unit] = []
+    index = 0
+    while index < len(units):
+        kind, pieces = units[index]
+        leads_in = kind != HEADING and _text(pieces).endswith(":")
+        count = _completing_items(units, index + 1) if leads_in else 0
+        if count:
+            pieces = list(pieces)
+            for _, item in units[index + 1:index + 1 + count]:
+                pieces.append((" " + item[0][0], item[0][1]))
+                pieces.extend(item[1:])
+        joined.append((kind, pieces))
+        index += 1 + count
+    return joined
+
+
+def _completing_items(units: list[_Unit], start: int) -> int:
+    """How many list items from ``start`` on complete the sentence of the lead-in before them:
+    each starts with a small letter, each but the last ends with ";" or ",", the last ends the
+    sentence. 0 when they do not (capitalised items are sentences of their own)."""
+    for index in range(start, len(units)):
+        kind, pieces = units[index]
+        text = _text(pieces)
+        if kind != ITEM or not _starts_small(text):
+            return 0
+        if _ENDS_SENTENCE.search(text):
+            return index - start + 1
+        if not text.endswith((";", ",")):
+            return 0
+    return 0
+
+
+def _text(pieces: list[tuple[str, int]]) -> str:
+    return "".join(piece for piece, _ in pieces)
 
 
 def _reattach_openers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

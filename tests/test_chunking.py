@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from core.models import sentences_on_page
 from ingest.chunking import approx_tokens, chunk_document, lay_out
 from ingest.clean import Block, clean_pages, join_lines
 from ingest.document import parse_document
@@ -107,6 +108,71 @@ def test_a_name_broken_over_a_page_stays_one_sentence():
         "Zet in op coalities, zoals in Rotterdam-Zuid, Zaanstad en Zuid-Limburg.",
         "Een nieuwe alinea."]
     assert [s.page for s in laid_out.sentences] == [1, 2]
+
+
+def test_a_paragraph_continued_after_a_bracket_on_the_next_page_is_one_sentence(parsed_corpus):
+    """The next page goes on with "(in elk geval ...": an opening bracket or quote before a
+    small letter continues the paragraph, and the sentence keeps the page it starts on."""
+    pages = [[Block("item", "Werk aan de positie van zelfstandigen, schaf de kostendelersnorm af")],
+             [Block("paragraph", "(in elk geval tot 27 jaar) en realiseer een toereikend "
+                                 "minima-inkomen. Daarna volgt meer.")]]
+    laid_out = lay_out(pages)
+    merged = ("Werk aan de positie van zelfstandigen, schaf de kostendelersnorm af (in elk geval "
+              "tot 27 jaar) en realiseer een toereikend minima-inkomen.")
+    assert [s.text for s in laid_out.sentences] == [merged, "Daarna volgt meer."]
+    assert [s.page for s in laid_out.sentences] == [1, 2]
+    chunk = chunk_document("d", laid_out)[0]
+    assert [s.text for s in chunk.whole_sentences] == [merged]
+    assert chunk.layout() == f"0@1 {len(merged) + 1}@2"
+    vng = parsed_corpus["vng-2021-sociaal-sterker-de-crisis-uit.pdf"]
+    assert [s.page for c in vng.chunks for s in c.whole_sentences  # the gold quote of q008
+            if "schaf de kostendelersnorm af (in elk geval tot 27 jaar) en realiseer" in s.text
+            ] == [9]
+
+
+def test_list_items_that_complete_their_lead_in_are_one_sentence():
+    """"... onder andere door:" and small-letter items ending in ";" up to one ending in "."
+    are one sentence, on the page its lead-in stands, though the list runs onto the next."""
+    pages = [[Block("paragraph", "Zorg dat de crisis niet uitmondt in een schuldencrisis."),
+              Block("item", "Herstel bestaanszekerheid onder andere door:"),
+              Block("item", "de kostendelersnorm tot 27 jaar af te schaffen;"),
+              Block("item", "tijdelijke steun te integreren in regulier beleid;")],
+             [Block("item", "te voorkomen dat steun teniet wordt gedaan door belastingregels."),
+              Block("heading", "Eigenaarschap"),
+              Block("paragraph", "Inwoners hebben ruimte nodig om zelf problemen op te pakken.")]]
+    laid_out = lay_out(pages)
+    joined = ("Herstel bestaanszekerheid onder andere door: de kostendelersnorm tot 27 jaar af te "
+              "schaffen; tijdelijke steun te integreren in regulier beleid; te voorkomen dat "
+              "steun teniet wordt gedaan door belastingregels.")
+    assert [(s.page, s.text) for s in laid_out.sentences] == [
+        (1, "Zorg dat de crisis niet uitmondt in een schuldencrisis."), (1, joined),
+        (2, "Inwoners hebben ruimte nodig om zelf problemen op te pakken.")]
+    chunk = chunk_document("d", laid_out)[0]
+    assert joined in [s.text for s in chunk.whole_sentences]
+    assert sentences_on_page(chunk.text, chunk.layout(), 1) == [
+        "Zorg dat de crisis niet uitmondt in een schuldencrisis.", joined]
+
+
+def test_only_items_that_go_on_with_the_lead_in_are_joined_to_it():
+    """Capitalised items are sentences of their own, and a list whose last item does not end
+    the sentence stays apart; only the list completing its lead-in becomes one sentence."""
+    pages = [[Block("paragraph", "We bevelen het volgende aan:"),
+              Block("item", "Waak ervoor om alle jongeren over één kam te scheren."),
+              Block("item", "Sta open voor verrassende inzichten van jongeren zelf."),
+              Block("item", "Zet als gemeenten alle mogelijkheden in. Vergelijk:"),
+              Block("item", "versnelling van de schuldhulpverlening;"),
+              Block("item", "speciale ondersteuning aan zzp'ers (vgl. Drechtsteden)"),
+              Block("paragraph", "Herstel bestaanszekerheid door:"),
+              Block("item", "de kostendelersnorm af te schaffen,"),
+              Block("item", "steun te integreren in beleid.")]]
+    assert [s.text for s in lay_out(pages).sentences] == [
+        "We bevelen het volgende aan:", "Waak ervoor om alle jongeren over één kam te scheren.",
+        "Sta open voor verrassende inzichten van jongeren zelf.",
+        "Zet als gemeenten alle mogelijkheden in.", "Vergelijk:",
+        "versnelling van de schuldhulpverlening;",
+        "speciale ondersteuning aan zzp'ers (vgl. Drechtsteden)",
+        "Herstel bestaanszekerheid door: de kostendelersnorm af te schaffen, steun te "
+        "integreren in beleid."]
 
 
 def test_hard_wrapped_text_is_joined_into_paragraphs():
