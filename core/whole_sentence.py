@@ -19,12 +19,23 @@ _REFERENCE = re.compile(r"\b(?:e\.a\.|et al\.|[A-Z][\w&-]+)\s+\((?:19|20)\d{2}\)
                         # sentence rarely goes on with a capitalised word after such a phrase.
                         r"|^[A-Z][^,;:() ]*(?: [^,;:() ]+){1,5}, [A-Z][a-z]+ (?!(?:en|of)\b)[a-z]")
 
+# A line of contents: a label of at most five words, a colon and "over" with what that part
+# covers ("Gezondheid: over gezondheidsverschillen en een toenemend beroep op het sociaal
+# domein."), with none of the common finite verbs a statement would hold ("Het advies is
+# helder: over twee jaar moeten ...").
+_CONTENTS_LINE = re.compile(r"^[^:\s]+(?:\s[^:\s]+){0,4}:\s+over\s")
+_FINITE_VERB = re.compile(r"\b(?:is|zijn|was|waren|wordt|worden|werd|werden|heeft|hebben|had|"
+                          r"hadden|kan|kunnen|moet|moeten|zal|zullen|gaat|gaan|staat|staan)\b",
+                          re.IGNORECASE)
+
 
 def is_whole_sentence(text: str) -> bool:
     """A full statement: starts like a sentence, ends with a full stop (not a question mark),
-    and has words enough to say something; headings, cells, footnotes and references fail."""
+    and has words enough to say something; headings, cells, footnotes, references and lines of
+    contents fail."""
     words = text.split()
     letters = sum(ch.isalpha() for ch in text)
     return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
             and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
-            and not _FOOTNOTE.search(text) and not _REFERENCE.search(text))
+            and not _FOOTNOTE.search(text) and not _REFERENCE.search(text)
+            and not (_CONTENTS_LINE.match(text) and not _FINITE_VERB.search(text)))

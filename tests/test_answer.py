@@ -147,6 +147,16 @@ def test_a_title_with_its_subtitle_is_not_a_statement_but_a_list_of_names_is():
     assert is_whole_sentence("Kortom, Nederland heeft de eerste golf redelijk goed doorstaan.")
 
 
+def test_a_line_of_contents_is_not_a_statement():
+    """The VNG report lists its eight themes as "Label: over ..."; an answer quoted one."""
+    assert not is_whole_sentence("Werk en inkomen: over baanverlies, inkomsterugval, schulden en "
+                                 "nieuwe solidariteit.")
+    assert is_whole_sentence("Het advies is helder: over twee jaar moeten alle gemeenten een "
+                             "schuldenaanpak hebben.")
+    assert is_whole_sentence("Zij spraken over schulden: vooral jongeren hebben het moeilijk.")
+    assert is_whole_sentence("Conclusie: over het geheel genomen gaat het goed met de wijk.")
+
+
 def _answer(question: str, texts: list[str], closeness: list[float]):
     """``answer_question`` over one chunk whose sentences lie at the given cosines to the
     query and far apart from each other."""
