@@ -158,7 +158,7 @@ class Retriever:
     def _term_coverage(self, question: str,
                        top: tuple[RetrievedChunk, ...]) -> tuple[float, float]:
         assert self._bm25 is not None
-        terms = content_stems(question)
+        terms = content_stems(question_focus(question))
         if not terms:
             return 1.0, 1.0
         in_top = set().union(*(content_stems(chunk.text) for chunk in top)) if top else set()

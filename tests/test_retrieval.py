@@ -23,6 +23,12 @@ def test_question_frames_are_stripped_before_embedding():
     assert question_focus("Wat is eenzaamheid?") == "Wat is eenzaamheid?"
 
 
+def test_a_question_frame_is_not_counted_as_words_unknown_to_the_library(corpus_library):
+    """"melden" frames the question; counted as a topic word unknown to the library, it lowered
+    the evidence the refusal weighs."""
+    assert corpus_library.search("Wat melden de rapporten over de pandemie?").terms_known == 1.0
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_publisher_and_year_filters_apply_to_every_mode(corpus_library, mode):
     vng = "VNG-commissie Sociale impact COVID-19"
