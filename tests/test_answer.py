@@ -157,6 +157,12 @@ def test_a_line_of_contents_is_not_a_statement():
     assert is_whole_sentence("Conclusie: over het geheel genomen gaat het goed met de wijk.")
 
 
+def test_a_lead_in_cut_off_at_its_list_is_not_a_whole_sentence():
+    assert not is_whole_sentence("Met dit appel bepleiten we vier veranderingen in oriëntatie: 1.")
+    assert is_whole_sentence("Dit impliceert een levensbrede en een gebiedsgerichte "
+                             "gezondheidsaanpak, zie thema 5.")
+
+
 def _answer(question: str, texts: list[str], closeness: list[float]):
     """``answer_question`` over one chunk whose sentences lie at the given cosines to the
     query and far apart from each other."""
