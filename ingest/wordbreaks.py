@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 BREAK = "\x00"  # marks a line break that may or may not be a word boundary
 DOCUMENT_WORD = 1.0  # a word the document's body text uses
@@ -47,12 +47,19 @@ class Lexicon:
         return None
 
 
+@cache
+def dutch_table(name: str) -> Mapping:
+    """One of spacy-lookups-data's Dutch tables ("lemma_lookup", "lemma_index", ...), loaded once
+    per process, when first needed; shared with the theme tagger (``index/themes.py``)."""
+    from spacy.lookups import load_lookups
+
+    return load_lookups("nl", [name]).get_table(name)
+
+
 @lru_cache(maxsize=1)
 def _lookup_words() -> tuple[Mapping[str, str], frozenset[str]]:
     """spacy-lookups-data's Dutch lemma table and its lemmas; loaded once, when a table needs it."""
-    from spacy.lookups import load_lookups
-
-    table = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+    table = dutch_table("lemma_lookup")
     return table, frozenset(str(lemma).lower() for lemma in table.values())
 
 

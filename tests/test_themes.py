@@ -60,6 +60,31 @@ def test_keywords_do_not_count_words_of_another_meaning(tagger, text, theme):
     assert hits[theme] == 0, tagger.keyword_matches(text)
 
 
+@pytest.mark.parametrize(("word", "themes"), [
+    ("statushouders", ("jeugd_jongeren", "ouderen")),  # statush|ouders: no Dutch modifier
+    ("aandeelhouders", ("jeugd_jongeren", "ouderen")),
+    ("wethouder", ("jeugd_jongeren", "ouderen")),  # also a municipal-policy keyword itself
+    ("oud-wethouder", ("jeugd_jongeren", "ouderen")),
+    ("departementale", ("mentale_gezondheid",)),  # depart|e|mentale
+    ("langste", ("mentale_gezondheid",)),  # l|angst
+])
+def test_a_word_ending_in_a_keyword_is_no_compound_without_a_word_before_it(tagger, word, themes):
+    hits = dict(zip(tagger.ids, tagger.keyword_hits([f"Het gaat hier om {word}."])[0]))
+    assert all(hits[theme] == 0 for theme in themes), tagger.keyword_matches(word)
+
+
+@pytest.mark.parametrize(("word", "theme"), [
+    ("schuldhulpverlening", "schulden_armoede"), ("probleemschulden", "schulden_armoede"),
+    ("grootouders", "jeugd_jongeren"), ("eenoudergezinnen", "jeugd_jongeren"),
+    ("buurtinitiatieven", "sociale_basis_informele_zorg"), ("arbeidsmigranten", "migranten_nieuwkomers"),
+    ("kwijtscheldingsbeleid", "gemeentelijk_beleid"), ("collega-huisarts", "zorg_toegang"),
+    ("ontoegankelijk", "zorg_toegang"),
+])
+def test_compounds_of_dutch_words_still_count_for_their_head(tagger, word, theme):
+    hits = dict(zip(tagger.ids, tagger.keyword_hits([f"Het gaat hier om {word}."])[0]))
+    assert hits[theme] >= 1, tagger.keyword_matches(word)
+
+
 def test_keywords_with_an_unreliable_stem_still_match_as_written(tagger):
     hits = dict(zip(tagger.ids, tagger.keyword_hits(
         ["De rijksoverheid en de overheid steunen verenigingen en ouderen."])[0]))
