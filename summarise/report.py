@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -12,6 +13,7 @@ from summarise.answer import CandidateSentence, cite, sources_of, stands_alone
 
 REPORT_WORDS = 250
 REDUNDANT = 0.9
+_QUOTE_MARKS = re.compile(r'[“”„"]')
 _SKIPPED_SECTIONS = ("inhoud", "inhoudsopgave", "colofon", "literatuur", "bronnen", "noten", "bijlage")
 
 
@@ -25,7 +27,9 @@ def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
     sentences) is covered to its end rather than through its first pages. Appendices,
     contents and references are left out.
     """
+    quoted = _in_quotations(sentences)
     pool = [s for s in sentences if is_whole_sentence(s.text) and stands_alone(s.text)
+            and s.sentence_id not in quoted
             and 10 <= len(s.text.split()) <= 45
             and not sections.get(s.chunk_id, "").lower().startswith(_SKIPPED_SECTIONS)]
     if not pool:
@@ -49,6 +53,23 @@ def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
     )
     return Summary(question=info.title, answered=True, sentences=summary_sentences,
                    sources=sources_of(summary_sentences), kind="report", heading=info.title)
+
+
+def _in_quotations(sentences: Sequence[CandidateSentence]) -> set[str]:
+    """Ids of the sentences that are part of a quotation running over several sentences (an
+    interviewee's words, not the report's): one opens it, one closes it, or it stands between
+    them. ``sentences`` are in document order; a quotation within one sentence does not count."""
+    quoted: set[str] = set()
+    inside = False
+    for sentence in sentences:
+        marks = _QUOTE_MARKS.findall(sentence.text)
+        opens = sum(mark in "“„" for mark in marks)
+        closes = sum(mark == "”" for mark in marks)
+        toggles = (opens - closes) % 2 or marks.count('"') % 2
+        if inside or toggles:
+            quoted.add(sentence.sentence_id)
+        inside ^= bool(toggles)
+    return quoted
 
 
 def _spread_first(count: int, first: int) -> list[int]:

@@ -43,6 +43,17 @@ def test_a_long_report_is_summarised_to_its_end(corpus_library):
     assert min(pages) <= 3 and max(pages) >= 0.75 * info.pages
 
 
+def test_report_key_points_are_the_reports_words_not_an_interviewees(corpus_library):
+    """Both sentences were key points before: the end of a quotation (its closing mark) and a
+    sentence inside one (no mark of its own)."""
+    summary = corpus_library.summarise_report("impactcorona-2022-lessen-sociaal-domein.pdf")
+    texts = [s.text for s in summary.sentences]
+    assert len(texts) >= 8
+    assert not any(text.endswith(("”", '"')) or text.startswith(("“", '"')) for text in texts)
+    assert "Wat ik heel vaak hoor, is dat mensen in de uitvoering van beleid vastlopen." \
+        not in texts
+
+
 def test_report_summary_length_is_settable(corpus_library):
     short = corpus_library.summarise_report(VNG, word_budget=80)
     long = corpus_library.summarise_report(VNG, word_budget=400)
