@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -162,7 +163,15 @@ class Retriever:
         if not terms:
             return 1.0, 1.0
         in_top = set().union(*(content_stems(chunk.text) for chunk in top)) if top else set()
-        return (len(terms & self._bm25.vocabulary) / len(terms), len(terms & in_top) / len(terms))
+        return (_share_found(terms, self._bm25.vocabulary), _share_found(terms, in_top))
+
+
+def _share_found(terms: set[str], stems: Collection[str]) -> float:
+    """The share of ``terms`` among ``stems``. A present participle counts as its verb: the Dutch
+    stemmer keeps "groeiende" as groeiend, while the reports write groei (groeien, groei)."""
+    found = sum(term in stems or (len(term) > 6 and term.endswith("end") and term[:-3] in stems)
+                for term in terms)
+    return found / len(terms)
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:

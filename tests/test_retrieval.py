@@ -29,6 +29,13 @@ def test_a_question_frame_is_not_counted_as_words_unknown_to_the_library(corpus_
     assert corpus_library.search("Wat melden de rapporten over de pandemie?").terms_known == 1.0
 
 
+def test_a_present_participle_is_known_when_its_verb_is(corpus_library):
+    """The reports write "groei" and "groeien", never "groeiende": the stem groeiend is the verb's
+    participle, not a word the library lacks."""
+    result = corpus_library.search("Wat melden de rapporten over groeiende gezondheidsverschillen?")
+    assert result.terms_known == 1.0
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_publisher_and_year_filters_apply_to_every_mode(corpus_library, mode):
     vng = "VNG-commissie Sociale impact COVID-19"
