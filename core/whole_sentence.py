@@ -28,6 +28,11 @@ _FINITE_VERB = re.compile(r"\b(?:is|zijn|was|waren|wordt|worden|werd|werden|heef
                           r"hadden|kan|kunnen|moet|moeten|zal|zullen|gaat|gaan|staat|staan)\b",
                           re.IGNORECASE)
 
+# Colophon boilerplate: rights and reuse of the publication itself ("Alles uit deze uitgave mag
+# worden vermenigvuldigd ... mits de bron wordt vermeld"), never a finding.
+_COLOPHON = re.compile(r"\b(?:uitgave|publicatie)\b[^.]{0,40}\bmag\b|\bmits (?:de|met) bron|©"
+                       r"|\bISBN\b|\bcopyright\b|\bauteursrecht", re.IGNORECASE)
+
 # A lead-in that ends where its numbered list begins ("... vier veranderingen in oriëntatie: 1."):
 # the sentence goes on in the list.
 _OPENS_A_LIST = re.compile(r":\s*\d{1,2}\.$")
@@ -36,11 +41,11 @@ _OPENS_A_LIST = re.compile(r":\s*\d{1,2}\.$")
 def is_whole_sentence(text: str) -> bool:
     """A full statement: starts like a sentence, ends with a full stop (not a question mark),
     and has words enough to say something; headings, cells, footnotes, references, lines of
-    contents and lead-ins cut off at their list's first number fail."""
+    contents, lead-ins cut off at their list's first number and colophon boilerplate fail."""
     words = text.split()
     letters = sum(ch.isalpha() for ch in text)
     return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
             and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
             and not _FOOTNOTE.search(text) and not _REFERENCE.search(text)
             and not (_CONTENTS_LINE.match(text) and not _FINITE_VERB.search(text))
-            and not _OPENS_A_LIST.search(text))
+            and not _OPENS_A_LIST.search(text) and not _COLOPHON.search(text))

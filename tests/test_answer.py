@@ -163,6 +163,14 @@ def test_a_lead_in_cut_off_at_its_list_is_not_a_whole_sentence():
                              "gezondheidsaanpak, zie thema 5.")
 
 
+def test_colophon_boilerplate_is_not_a_statement():
+    """It was the first key point of the GezondIn 2020 report summary."""
+    assert not is_whole_sentence("Alles uit deze uitgave mag worden vermenigvuldigd en/of openbaar "
+                                 "worden gemaakt mits de bron wordt vermeld.")
+    assert is_whole_sentence("Gemeenten mogen de uitgaven voor schuldhulp niet verlagen, vindt "
+                             "de commissie.")
+
+
 def _answer(question: str, texts: list[str], closeness: list[float]):
     """``answer_question`` over one chunk whose sentences lie at the given cosines to the
     query and far apart from each other."""
