@@ -85,6 +85,27 @@ def test_compounds_of_dutch_words_still_count_for_their_head(tagger, word, theme
     assert hits[theme] >= 1, tagger.keyword_matches(word)
 
 
+def test_equal_stems_of_different_dutch_words_do_not_match(tagger):
+    # tal 'number' (in 'tal van', many) stems to tal as taal 'language' does: different lemmas.
+    text = "De gemeente werkt op tal van terreinen samen met tal van partners."
+    hits = dict(zip(tagger.ids, tagger.keyword_hits([text])[0]))
+    assert hits["digitalisering_laaggeletterdheid"] == 0, tagger.keyword_matches(text)
+
+
+@pytest.mark.parametrize("text", ["Informatie is er in begrijpelijke taal.",
+                                  "Informatie is er in meerdere talen."])
+def test_forms_of_a_keyword_still_match_through_its_stem(tagger, text):
+    hits = dict(zip(tagger.ids, tagger.keyword_hits([text])[0]))
+    assert hits["digitalisering_laaggeletterdheid"] >= 1, tagger.keyword_matches(text)
+
+
+def test_a_listed_keyword_still_counts_for_its_themes_other_keywords(tagger):
+    # eenzaamheid and eenzaam are different lemmas, but a theme's own keyword is in its sense:
+    # eenzaamheid keeps counting as itself and, through the stem eenzam, as eenzaam.
+    hits = dict(zip(tagger.ids, tagger.keyword_hits(["Het gaat hier om eenzaamheid."])[0]))
+    assert hits["eenzaamheid"] == 2, tagger.keyword_matches("eenzaamheid")
+
+
 def test_keywords_with_an_unreliable_stem_still_match_as_written(tagger):
     hits = dict(zip(tagger.ids, tagger.keyword_hits(
         ["De rijksoverheid en de overheid steunen verenigingen en ouderen."])[0]))
