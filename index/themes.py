@@ -292,9 +292,8 @@ class KeywordMatcher:
 
     A compound head counts only after a modifier of Dutch words (MODIFIER_MIN, LINKING): groot|
     ouders and schuld|hulpverlening do, statush|ouders, weth|ouder and departe|mentale do not.
-    On the corpus this removed 3 of 50 head matches, all wrong; CV micro/macro 0.786/0.786 and
-    held-out 0.779/0.770 are unchanged (docs/ARCHITECTURE.md, Themes). Prefix matches are not
-    checked: gemeenschappelijk (gemeenschap) is as much a derivation as preventief (preventie).
+    Prefix matches are not checked: gemeenschappelijk (gemeenschap) is as much a derivation as
+    preventief (preventie). What each guard removed and its figures: docs/ARCHITECTURE.md, Themes.
 
     Three guards keep stems from matching another word: a stem that lost more than STEM_LOSS
     letters of its keyword (overheid -> over, verenigingen -> veren) is not used, the keyword
@@ -303,9 +302,7 @@ class KeywordMatcher:
     equal stems alone do not join a word to a keyword when both are known Dutch forms without a
     lemma in common (spaCy's Dutch lemma tables, any part of speech): tal ('tal van', many) is no
     taal, talen still is. A keyword's own themes keep their stem links (eenzaamheid still counts
-    as eenzaam too), and prefix and compound-head matches are not checked. On the corpus and the
-    gold passages this removed only 'tal' (11 texts, all 'tal van'); CV 0.786/0.786 and held-out
-    0.779/0.770 are unchanged (docs/ARCHITECTURE.md, Themes)."""
+    as eenzaam too), and prefix and compound-head matches are not checked."""
 
     def __init__(self, themes: Sequence[Theme]) -> None:
         self._stemmer = Stemmer.Stemmer("dutch_porter")
