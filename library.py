@@ -9,7 +9,6 @@ from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from core.lexical import question_focus
 from core.models import DocumentInfo, Summary
 from core.settings import Settings
 from core.source_mentions import find_source_mention
@@ -135,7 +134,7 @@ class Library:
             question, (info.publisher for info in self.retriever.documents.values()))
         summary = None
         if mention:
-            topic_vector = self.embedder.embed_queries([question_focus(mention.topic)])[0]
+            topic_vector = self.retriever.query_vector(mention.topic)
             scoped = self._answer(question, replace(filters, publishers=mention.publishers), mode,
                                   word_budget, Topic(mention.topic, topic_vector))
             if scoped.answered:
@@ -150,7 +149,7 @@ class Library:
     def _answer(self, question: str, filters: Filters, mode: str, word_budget: int,
                 topic: Topic | None = None) -> Summary:
         """Retrieve with ``filters`` and answer (or refuse) from what was found."""
-        result = self.search(question, filters=filters if filters.active else None, mode=mode)
+        result = self.search(question, filters=filters, mode=mode)
         fetched = time.perf_counter()
         stored = self.store.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
         evidence = Evidence(result.query_vector, result.chunks, result.terms_known,

@@ -25,13 +25,12 @@ class SourceMention:
     """The publishers the question names, and the question without their names."""
 
     publishers: tuple[str, ...]
-    names: tuple[str, ...]  # as the publishers write them, e.g. ("VNG",)
     topic: str
 
 
-def source_names(publisher: str) -> dict[str, str]:
-    """The names a publisher is known by: lower-case key -> the name as written."""
-    names: dict[str, str] = {}
+def source_names(publisher: str) -> set[str]:
+    """The names a publisher is known by, in lower case."""
+    names: set[str] = set()
     for word in _PUBLISHER_WORD.findall(publisher.replace("-", " ")):
         word = word.rstrip(".")
         domain = _DOMAIN.match(word)
@@ -42,7 +41,7 @@ def source_names(publisher: str) -> dict[str, str]:
         else:
             continue
         if name.lower() not in _GENERAL_ACRONYMS:
-            names[name.lower()] = name
+            names.add(name.lower())
     return names
 
 
@@ -50,15 +49,15 @@ def find_source_mention(question: str, publishers: Iterable[str]) -> SourceMenti
     """The publishers (of the library's reports) the question names, or None when it names none."""
     asked = {word.lower() for word in _QUESTION_WORD.findall(question)}
     named_publishers: list[str] = []
-    named: dict[str, str] = {}
+    named: set[str] = set()
     for publisher in dict.fromkeys(publishers):
-        hits = {key: name for key, name in source_names(publisher).items() if key in asked}
+        hits = source_names(publisher) & asked
         if hits:
             named_publishers.append(publisher)
-            named.update(hits)
+            named |= hits
     if not named_publishers:
         return None
-    return SourceMention(publishers=tuple(named_publishers), names=tuple(sorted(named.values())),
+    return SourceMention(publishers=tuple(named_publishers),
                          topic=_without_names(question, named_publishers, named))
 
 

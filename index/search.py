@@ -110,6 +110,10 @@ class Retriever:
         self._dense = DenseIndex(self.store, bm25.chunk_ids, vectors[order])
         self._bm25, self._fingerprint = bm25, fingerprint
 
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's query embedding, its frame ("Wat zeggen de rapporten over") left out."""
+        return self.embedder.embed_queries([question_focus(question)])[0]
+
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                mode: str = "hybrid") -> SearchResult:
         """The top ``k`` chunks for a question, best first, and how relevant the best ones are.
@@ -124,7 +128,7 @@ class Retriever:
         filters = filters or Filters()
         excluded = self._duplicates - set(filters.doc_ids)
         started = time.perf_counter()
-        query_vector = self.embedder.embed_queries([question_focus(question)])[0]
+        query_vector = self.query_vector(question)
         embedded = time.perf_counter()
         mask = self._facets.mask(filters, excluded)
         rankings: list[list[str]] = []
