@@ -11,6 +11,7 @@ import numpy as np
 
 from core.lexical import content_stems, question_focus
 from core.models import Citation, DocumentInfo, RetrievedChunk, Summary, SummarySentence
+from core.question_names import names_in, question_names
 from core.whole_sentence import is_whole_sentence
 
 # Evidence = best sentence similarity among the first five chunks, lowered when the question's
@@ -106,15 +107,18 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
         return refusal("weak_evidence" if retrieved else "no_results")
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
-    scores = _relevance_scores(topic, pool, rank_of_chunk)
-    pool, scores = _on_the_question(topic.text, pool, scores)
-    if _ASKS_AMOUNT.search(question):
-        pool, scores = _stating_the_amount(topic.text, pool, scores)
-        if not pool:
-            return refusal("weak_evidence")
-    chosen = _select(pool, scores, word_budget)
+    # Sentences from the passages that name what the question names, else from all of them.
+    chosen: list[CandidateSentence] = []
+    for part in _naming_the_question(topic.text, pool, retrieved), pool:
+        scores = _relevance_scores(topic, part, rank_of_chunk)
+        part, scores = _on_the_question(topic.text, part, scores)
+        if _ASKS_AMOUNT.search(question):
+            part, scores = _stating_the_amount(topic.text, part, scores)
+        chosen = _select(part, scores, word_budget)
+        if chosen:
+            break
     if not chosen:
-        return refusal("no_whole_sentences")
+        return refusal("weak_evidence" if _ASKS_AMOUNT.search(question) else "no_whole_sentences")
     ordered = sorted(chosen, key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
     sentences = tuple(
         SummarySentence(text=c.text, citations=(cite(c, documents[c.doc_id]),),
@@ -144,6 +148,15 @@ def _relevance_scores(topic: Topic, pool: Sequence[CandidateSentence],
     # A sentence that leans on the one before it ("Zo ook ...") reads badly on its own.
     leaning = np.array([0.0 if stands_alone(c.text) else 1.0 for c in pool])
     return dense + 0.1 * lexical + 0.02 * prior - 0.02 * leaning
+
+
+def _naming_the_question(question: str, pool: Sequence[CandidateSentence],
+                         retrieved: Sequence[RetrievedChunk]) -> list[CandidateSentence]:
+    """The sentences of the passages (chunks) that name a name of the question ("in Vaals"),
+    or none when the question names nothing or no passage names it."""
+    names = question_names(question)
+    naming = {chunk.chunk_id for chunk in retrieved if names & names_in(chunk.text)}
+    return [c for c in pool if c.chunk_id in naming]
 
 
 def _on_the_question(question: str, pool: Sequence[CandidateSentence], scores: np.ndarray,

@@ -216,3 +216,57 @@ def test_sentences_well_below_the_best_are_not_cited_to_fill_the_budget():
              "Eenzaamheid onder ouderen nam toe tijdens de lockdowns, melden gemeenten."]
     summary = _answer(question, texts, [0.95, 0.94, 0.95 - SCORE_MARGIN - 0.02])
     assert [s.text for s in summary.sentences] == texts[:2]
+
+
+def _answer_from_chunks(question: str, chunks: list[list[str]], closeness: list[float]):
+    """``answer_question`` over chunks (lists of sentences, in rank order) whose sentences, in
+    order, lie at the given cosines to the query and far apart from each other."""
+    texts = [text for chunk in chunks for text in chunk]
+    query = np.zeros(len(texts) + 1, np.float32)
+    query[0] = 1
+    candidates, retrieved, i = [], [], 0
+    for number, chunk in enumerate(chunks):
+        chunk_id = f"d:{number:05d}"
+        for text in chunk:
+            vector = np.zeros_like(query)
+            vector[0], vector[i + 1] = closeness[i], np.sqrt(1 - closeness[i] ** 2)
+            candidates.append(CandidateSentence(
+                sentence_id=f"{chunk_id}:{i:03d}", chunk_id=chunk_id, doc_id="d", page=number + 1,
+                text=text, themes=(), vector=vector))
+            i += 1
+        retrieved.append(RetrievedChunk(chunk_id=chunk_id, doc_id="d", file="d.pdf",
+                                        page_start=number + 1, page_end=number + 1,
+                                        score=1.0 / (1 + number), text=" ".join(chunk)))
+    info = DocumentInfo(doc_id="d", file="d.pdf", file_sha256="", title="T", publisher="GezondIn",
+                        date="2020", language="nl", pages=len(chunks), chunks=len(chunks))
+    return answer_question(question, Evidence(query, retrieved), candidates, {"d": info},
+                           threshold=0.0)
+
+
+def test_a_question_naming_a_place_is_answered_from_the_passages_naming_it():
+    """Breda's steunpunten are as near in meaning as Vaals's, but the question asks about Vaals;
+    its passage is found even where the sentence itself does not repeat the name."""
+    question = "Hoe hebben ze in Vaals de buurtsteunpunten tijdens de lockdown vormgegeven?"
+    breda = ["In Breda bleven de buurtsteunpunten tijdens de lockdown open met vrijwilligers."]
+    vaals = ["In Vaals is veel veranderd tijdens de lockdown.",
+             "De fysieke buurtsteunpunten werden omgevormd naar online ondersteuning."]
+    summary = _answer_from_chunks(question, [breda, vaals], [0.95, 0.90, 0.93])
+    assert [s.text for s in summary.sentences] == vaals
+
+
+def test_a_name_no_passage_holds_leaves_the_answer_to_all_passages():
+    question = "Hoe hebben ze in Vaals de buurtsteunpunten tijdens de lockdown vormgegeven?"
+    chunks = [["In Breda bleven de buurtsteunpunten tijdens de lockdown open met vrijwilligers."],
+              ["Buurtsteunpunten vallen tijdens een lockdown vaak terug op online ondersteuning."]]
+    summary = _answer_from_chunks(question, chunks, [0.95, 0.94])
+    assert [s.text for s in summary.sentences] == [chunks[0][0], chunks[1][0]]
+
+
+def test_when_the_passages_naming_it_do_not_answer_all_passages_are_asked():
+    """The Westland passage names the place but not the number; the next passage gives it."""
+    question = "Hoeveel mensen werden op de eerste dag gevaccineerd in het Westland?"
+    chunks = [["In het Westland werkten uitzendbureaus mee aan een vaccinatieactie."],
+              ["Op de eerste dag zijn 1.200 mensen gevaccineerd, met verschillende nationaliteiten."]]
+    summary = _answer_from_chunks(question, chunks, [0.95, 0.94])
+    assert summary.answered
+    assert [s.text for s in summary.sentences] == [chunks[1][0]]

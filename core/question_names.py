@@ -1,0 +1,34 @@
+"""Names a question asks about: "in Vaals", "het Bredase initiatief", "in Almere".
+
+A question naming a place, an organisation or a programme asks about that one. Scored on meaning
+alone, sentences about the same subject elsewhere (Breda's steunpunten for a question on Vaals)
+rank as high as the one it asks for. A name is a word written with a capital that does not open
+the question; names are compared by their stems (Bredaas and Bredase), and only with words a text
+also writes with a capital, so the place Vaals is not the verb vallen.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("dutch_porter")
+
+
+def question_names(question: str) -> frozenset[str]:
+    """The stems of the capitalised words of ``question`` after its first word."""
+    return frozenset(_stemmer().stemWords([word.lower() for word in _WORD.findall(question)[1:]
+                                           if word[0].isupper()]))
+
+
+def names_in(text: str) -> frozenset[str]:
+    """The stems of the capitalised words of ``text``, its first word included."""
+    return frozenset(_stemmer().stemWords([word.lower() for word in _WORD.findall(text)
+                                           if word[0].isupper()]))
