@@ -31,6 +31,9 @@ SCORE_MARGIN = 0.06
 # set's judged citations, see docs/ARCHITECTURE.md ("Answer selection").
 MIN_TERM_SHARE = 0.1
 MMR_LAMBDA = 0.7
+# A sentence from another report than the best sentence's joins it only at this cosine to it or
+# above: chosen on the odd-numbered gold questions (docs/ARCHITECTURE.md, "Answer selection").
+OTHER_REPORT_CLOSENESS = 0.895
 NEAR_DUPLICATE = 0.95
 _ANAPHORIC_START = re.compile(
     r"^(deze|dit|dat|die|ze|zij|het|hij|hun|hierbij|hierdoor|daarom|daarnaast|daarbij|ook|"
@@ -208,12 +211,21 @@ def _select(pool: Sequence[CandidateSentence], scores: np.ndarray,
             break
         if any(float(pool[pick].vector @ pool[j].vector) > NEAR_DUPLICATE for j in chosen):
             continue
+        if chosen and not _corroborates(pool[pick], pool[chosen[0]]):
+            continue
         length = len(pool[pick].text.split())
         if chosen and words + length > word_budget:
             continue
         chosen.append(pick)
         words += length
     return [pool[i] for i in chosen]
+
+
+def _corroborates(sentence: CandidateSentence, best: CandidateSentence) -> bool:
+    """Whether a sentence may join the best one: from the same report, or close to it in
+    meaning. Another report's sentence that only shares the question's subject was seldom an
+    answer (docs/ARCHITECTURE.md, "Answer selection")."""
+    return sentence.doc_id == best.doc_id or float(sentence.vector @ best.vector) >= OTHER_REPORT_CLOSENESS
 
 
 def cite(candidate: CandidateSentence, info: DocumentInfo) -> Citation:

@@ -12,7 +12,14 @@ import pytest
 from core.models import DocumentInfo, RetrievedChunk
 from core.whole_sentence import is_whole_sentence
 from eval.verbatim import Sources, check_summary
-from summarise.answer import SCORE_MARGIN, CandidateSentence, Evidence, answer_question
+from summarise.answer import (
+    NEAR_DUPLICATE,
+    OTHER_REPORT_CLOSENESS,
+    SCORE_MARGIN,
+    CandidateSentence,
+    Evidence,
+    answer_question,
+)
 from tests.conftest import CORPUS, ROOT
 
 SEED_QUESTIONS = [
@@ -270,3 +277,35 @@ def test_when_the_passages_naming_it_do_not_answer_all_passages_are_asked():
     summary = _answer_from_chunks(question, chunks, [0.95, 0.94])
     assert summary.answered
     assert [s.text for s in summary.sentences] == [chunks[1][0]]
+
+
+def test_another_reports_sentence_joins_only_when_close_to_the_best():
+    """Sentences on the question's subject from a second report were seldom an answer unless
+    they said much the same as the best sentence; the best sentence's own report may add more."""
+    question = "Wat zeggen de rapporten over informele hulp in coronatijd?"
+    best = "In Wageningen zette het Welsaamnetwerk in coronatijd informele hulp op."
+    same_report = "Vrijwilligers boden er in coronatijd informele hulp aan ouderen."
+    close = "In Breda zetten inwoners in coronatijd binnen een week informele hulp op."
+    far = "Gemeenten zien dat informele hulp in coronatijd vaak niet geboden kon worden."
+    axes = np.eye(5, dtype=np.float32)
+    vectors = {best: 0.95 * axes[0] + np.sqrt(1 - 0.95 ** 2) * axes[1],
+               same_report: 0.92 * axes[0] + np.sqrt(1 - 0.92 ** 2) * axes[2],
+               close: 0.93 * axes[0] + 0.1 * axes[1] + np.sqrt(1 - 0.93 ** 2 - 0.01) * axes[3],
+               far: 0.93 * axes[0] + np.sqrt(1 - 0.93 ** 2) * axes[4]}
+    assert float(vectors[close] @ vectors[best]) >= OTHER_REPORT_CLOSENESS
+    assert float(vectors[far] @ vectors[best]) < OTHER_REPORT_CLOSENESS
+    assert float(vectors[close] @ vectors[best]) < NEAR_DUPLICATE
+    reports = {best: "a", same_report: "a", close: "b", far: "b"}
+    candidates = [CandidateSentence(sentence_id=f"{doc}:00000:{i:03d}", chunk_id=f"{doc}:00000",
+                                    doc_id=doc, page=1, text=text, themes=(), vector=vectors[text])
+                  for i, (text, doc) in enumerate(reports.items())]
+    retrieved = [RetrievedChunk(chunk_id=f"{doc}:00000", doc_id=doc, file=f"{doc}.pdf",
+                                page_start=1, page_end=1, score=1.0,
+                                text=" ".join(t for t, d in reports.items() if d == doc))
+                 for doc in ("a", "b")]
+    infos = {doc: DocumentInfo(doc_id=doc, file=f"{doc}.pdf", file_sha256="", title=doc.upper(),
+                               publisher="GezondIn", date="2020", language="nl", pages=1, chunks=1)
+             for doc in ("a", "b")}
+    summary = answer_question(question, Evidence(axes[0], retrieved), candidates, infos,
+                              threshold=0.0)
+    assert [s.text for s in summary.sentences] == [best, same_report, close]
