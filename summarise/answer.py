@@ -24,7 +24,7 @@ WORD_BUDGET = 150  # a maximum, not a quota: the two cuts below usually stop an 
 # At most this many sentences, none scoring more than SCORE_MARGIN below the best one: chosen on
 # the odd-numbered gold questions as the most precise setting that loses no answer citing its gold
 # passage (docs/ARCHITECTURE.md, "Answer selection").
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3
 SCORE_MARGIN = 0.06
 # Besides the best sentence, a sentence must hold at least this share of the question's
 # distinctive words (weighted by how rare each is among the candidates); chosen on the gold
