@@ -38,19 +38,39 @@ NEAR_DUPLICATE = 0.95
 _ANAPHORIC_START = re.compile(
     r"^(deze|dit|dat|die|ze|zij|het|hij|hun|hierbij|hierdoor|daarom|daarnaast|daarbij|ook|"
     r"bovendien|zo|soms|wel|maar|en|of)\b", re.IGNORECASE)
-# A question asking for an amount is answered only by sentences that state one.
-_ASKS_AMOUNT = re.compile(r"\b(?:hoeveel|hoe (?:groot|hoog|lang|vaak)|welke? (?:percentage|aandeel|"
-                          r"deel|bedrag))\b", re.IGNORECASE)
-# A number that is not a year, or a Dutch number word ("twintig", "een derde", "69 procent").
-_AMOUNT = re.compile(
-    r"(?<![\w.,-])(?!(?:19|20)\d\d\b)\d[\d.,]*(?!\w)|%"
-    r"|\b(?:\w+en)?(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf"
-    r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig)"
-    r"(?:tallen)?\b|\b\w*(?:honderd|duizend|miljoen|miljard)(?:en)?\b"
-    r"|\b(?:procent|helft|derde|kwart)\b", re.IGNORECASE)
-# Words that ask for or state the amount itself, not what it is about.
-_AMOUNT_WORDS = content_stems("hoeveel groot hoog lang vaak percentage procent aandeel deel bedrag "
-                              "aantal euro jaar")
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question asks for (an amount, a time), and how a sentence states one. Such a
+    question is answered only by sentences that state it about the question's subject."""
+
+    asks: re.Pattern[str]
+    states: re.Pattern[str]
+    words: frozenset[str]  # stems that ask for or state it, not what it is about
+
+
+AMOUNT = AnswerType(
+    asks=re.compile(r"\b(?:hoeveel|hoe (?:groot|hoog|lang|vaak)|welke? (?:percentage|aandeel|"
+                    r"deel|bedrag))\b", re.IGNORECASE),
+    # A number that is not a year, or a Dutch number word ("twintig", "een derde", "69 procent").
+    states=re.compile(
+        r"(?<![\w.,-])(?!(?:19|20)\d\d\b)\d[\d.,]*(?!\w)|%"
+        r"|\b(?:\w+en)?(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf"
+        r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig)"
+        r"(?:tallen)?\b|\b\w*(?:honderd|duizend|miljoen|miljard)(?:en)?\b"
+        r"|\b(?:procent|helft|derde|kwart)\b", re.IGNORECASE),
+    words=frozenset(content_stems("hoeveel groot hoog lang vaak percentage procent aandeel deel "
+                                  "bedrag aantal euro jaar")))
+TIME = AnswerType(
+    asks=re.compile(r"\b(?:wanneer|in welk jaar|in welke (?:maand|periode))\b", re.IGNORECASE),
+    # A year, month, season or day of the week ("in september", "sinds 2014", "het najaar").
+    states=re.compile(
+        r"\b(?:(?:19|20)\d\d|januari|februari|maart|april|mei|juni|juli|augustus|september"
+        r"|oktober|november|december|voorjaar|zomer|najaar|winter|lente|herfst|maandag|dinsdag"
+        r"|woensdag|donderdag|vrijdag|zaterdag|zondag)\b", re.IGNORECASE),
+    words=frozenset(content_stems("wanneer sinds jaar maand periode")))
+ANSWER_TYPES = (AMOUNT, TIME)
 
 
 @dataclass(frozen=True)
@@ -111,17 +131,18 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
     # Sentences from the passages that name what the question names, else from all of them.
+    asked_for = [kind for kind in ANSWER_TYPES if kind.asks.search(question)]
     chosen: list[CandidateSentence] = []
     for part in _naming_the_question(topic.text, pool, retrieved), pool:
         scores = _relevance_scores(topic, part, rank_of_chunk)
+        for kind in asked_for:
+            part, scores = _stating(kind, topic.text, part, scores)
         part, scores = _on_the_question(topic.text, part, scores)
-        if _ASKS_AMOUNT.search(question):
-            part, scores = _stating_the_amount(topic.text, part, scores)
         chosen = _select(part, scores, word_budget)
         if chosen:
             break
     if not chosen:
-        return refusal("weak_evidence" if _ASKS_AMOUNT.search(question) else "no_whole_sentences")
+        return refusal("weak_evidence" if asked_for else "no_whole_sentences")
     ordered = sorted(chosen, key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
     sentences = tuple(
         SummarySentence(text=c.text, citations=(cite(c, documents[c.doc_id]),),
@@ -181,15 +202,14 @@ def _on_the_question(question: str, pool: Sequence[CandidateSentence], scores: n
     return [pool[i] for i in keep], scores[keep]
 
 
-def _stating_the_amount(question: str, pool: Sequence[CandidateSentence], scores: np.ndarray,
-                        ) -> tuple[list[CandidateSentence], np.ndarray]:
-    """For a question asking "how many/much": the sentences that state a number (not a year)
-    and share a word of what the question is about. None means the reports do not give it:
-    sentences with numbers on another subject are no answer."""
-    subject = {s for s in content_stems(question_focus(question)) - _AMOUNT_WORDS
-               if not s.isdigit()}
+def _stating(kind: AnswerType, question: str, pool: Sequence[CandidateSentence],
+             scores: np.ndarray) -> tuple[list[CandidateSentence], np.ndarray]:
+    """For a question asking "how many/much" or "when": the sentences that state an amount (not
+    a year) or a time and share a word of what the question is about. None means the reports do
+    not give it: numbers or dates on another subject are no answer."""
+    subject = {s for s in content_stems(question_focus(question)) - kind.words if not s.isdigit()}
     keep = [i for i, c in enumerate(pool)
-            if _AMOUNT.search(c.text) and subject & content_stems(c.text)]
+            if kind.states.search(c.text) and subject & content_stems(c.text)]
     return [pool[i] for i in keep], scores[keep]
 
 

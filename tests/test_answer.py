@@ -216,6 +216,16 @@ def test_a_question_for_an_amount_without_one_on_its_subject_is_refused():
     assert summary.reason == "weak_evidence"
 
 
+def test_a_question_asking_when_is_answered_by_a_sentence_stating_a_time():
+    """Nearer in meaning, the sentences on the talks say nothing of when the next round is."""
+    question = "Wanneer stond een vervolgronde van de gesprekken met gemeenten gepland?"
+    texts = ["GezondIn ging kort na de uitbraak met gemeenten in gesprek over hun aanpak.",
+             "Dit verslag beschrijft de uitkomsten van de gesprekken met gemeenten tot nu toe.",
+             "Naar verwachting volgt in september een nieuwe ronde gesprekken."]
+    summary = _answer(question, texts, [0.95, 0.94, 0.90])
+    assert [s.text for s in summary.sentences] == [texts[2]]
+
+
 def test_sentences_well_below_the_best_are_not_cited_to_fill_the_budget():
     question = "Wat doen gemeenten tegen eenzaamheid onder ouderen?"
     texts = ["Gemeenten bestrijden eenzaamheid onder ouderen met huisbezoeken van vrijwilligers.",
