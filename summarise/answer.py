@@ -63,7 +63,9 @@ AMOUNT = AnswerType(
     words=frozenset(content_stems("hoeveel groot hoog lang vaak percentage procent aandeel deel "
                                   "bedrag aantal euro jaar")))
 TIME = AnswerType(
-    asks=re.compile(r"\b(?:wanneer|in welk jaar|in welke (?:maand|periode))\b", re.IGNORECASE),
+    # "Wanneer" opening the question; inside it, it is mostly "if" ("wat doen gemeenten wanneer").
+    asks=re.compile(r"^\W*(?:(?:sinds|vanaf|tot) )?wanneer\b|\b(?:in|sinds|vanaf) welk jaar\b"
+                    r"|\bin welke (?:maand|periode)\b", re.IGNORECASE),
     # A year, month, season or day of the week ("in september", "sinds 2014", "het najaar").
     states=re.compile(
         r"\b(?:(?:19|20)\d\d|januari|februari|maart|april|mei|juni|juli|augustus|september"
@@ -130,9 +132,9 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
         return refusal("weak_evidence" if retrieved else "no_results")
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     pool = [c for c in candidates if c.chunk_id in rank_of_chunk and is_whole_sentence(c.text)]
-    # Sentences from the passages that name what the question names, else from all of them.
     asked_for = [kind for kind in ANSWER_TYPES if kind.asks.search(question)]
     chosen: list[CandidateSentence] = []
+    # Sentences from the passages that name what the question names, else from all of them.
     for part in _naming_the_question(topic.text, pool, retrieved), pool:
         scores = _relevance_scores(topic, part, rank_of_chunk)
         for kind in asked_for:

@@ -226,6 +226,14 @@ def test_a_question_asking_when_is_answered_by_a_sentence_stating_a_time():
     assert [s.text for s in summary.sentences] == [texts[2]]
 
 
+def test_wanneer_inside_a_question_means_if_and_asks_no_time():
+    question = "Wat doen gemeenten wanneer inwoners schulden hebben?"
+    texts = ["Gemeenten bieden inwoners met schulden snel schuldhulpverlening aan.",
+             "In september 2021 hadden meer inwoners schulden dan een jaar eerder."]
+    summary = _answer(question, texts, [0.95, 0.85])
+    assert [s.text for s in summary.sentences] == [texts[0]]
+
+
 def test_sentences_well_below_the_best_are_not_cited_to_fill_the_budget():
     question = "Wat doen gemeenten tegen eenzaamheid onder ouderen?"
     texts = ["Gemeenten bestrijden eenzaamheid onder ouderen met huisbezoeken van vrijwilligers.",
