@@ -23,9 +23,13 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def question_names(question: str) -> frozenset[str]:
-    """The stems of the capitalised words of ``question`` after its first word."""
-    return frozenset(_stemmer().stemWords([word.lower() for word in _WORD.findall(question)[1:]
-                                           if word[0].isupper()]))
+    """The stems of the capitalised words of ``question`` after its first word; none when most
+    of its words are capitalised (a question typed in capitals or title case names nothing)."""
+    words = _WORD.findall(question)[1:]
+    capitalised = [word.lower() for word in words if word[0].isupper()]
+    if 2 * len(capitalised) > len(words):
+        return frozenset()
+    return frozenset(_stemmer().stemWords(capitalised))
 
 
 def names_in(text: str) -> frozenset[str]:

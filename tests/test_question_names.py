@@ -21,3 +21,8 @@ def test_a_name_does_not_match_a_common_word_with_the_same_stem():
     """vallen stems like Vaals (val); only words written with a capital are names."""
     assert not question_names("Wat veranderde er in Vaals?") & names_in(
         "Buurtsteunpunten vallen vaak terug op online ondersteuning.")
+
+
+def test_a_question_typed_in_capitals_names_nothing():
+    assert question_names("WAT ZEGGEN DE RAPPORTEN OVER SCHULDEN BIJ JONGEREN?") == frozenset()
+    assert question_names("Wat Zeggen De Rapporten Over Vaals?") == frozenset()
