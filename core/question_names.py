@@ -4,7 +4,7 @@ A question naming a place, an organisation or a programme asks about that one. S
 alone, sentences about the same subject elsewhere (Breda's steunpunten for a question on Vaals)
 rank as high as the one it asks for. A name is a word written with a capital that does not open
 the question; names are compared by their stems (Bredaas and Bredase), and only with words a text
-also writes with a capital, so the place Vaals is not the verb vallen.
+also writes with a capital, so the place Vaals (stem val) is not the noun val ("de val van").
 """
 
 from __future__ import annotations
