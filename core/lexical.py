@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
@@ -13,15 +13,16 @@ _STOPWORDS = frozenset(STOPWORDS_DUTCH) | {"wat", "welke", "hoe", "waarom", "wie
                                            "welk", "zeggen", "rapporten", "rapport", "volgens"}
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("dutch")
+@cache
+def stemmer(algorithm: str = "dutch") -> Stemmer.Stemmer:
+    """One shared Snowball stemmer per algorithm ("dutch", or the classic "dutch_porter")."""
+    return Stemmer.Stemmer(algorithm)
 
 
 def content_stems(text: str) -> set[str]:
     """Stems of the words of ``text`` that carry meaning (no stop words, no single letters)."""
     words = [w for w in _WORD_RE.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS]
-    return set(_stemmer().stemWords(words))
+    return set(stemmer().stemWords(words))
 
 
 _QUESTION_FRAME = re.compile(

@@ -10,29 +10,27 @@ also writes with a capital, so the place Vaals (stem val) is not the noun val ("
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterable
 
-import Stemmer
+from core.lexical import stemmer
 
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("dutch_porter")
 
 
 def question_names(question: str) -> frozenset[str]:
     """The stems of the capitalised words of ``question`` after its first word; none when most
     of its words are capitalised (a question typed in capitals or title case names nothing)."""
     words = _WORD.findall(question)[1:]
-    capitalised = [word.lower() for word in words if word[0].isupper()]
+    capitalised = [word for word in words if word[0].isupper()]
     if 2 * len(capitalised) > len(words):
         return frozenset()
-    return frozenset(_stemmer().stemWords(capitalised))
+    return _stems(capitalised)
 
 
 def names_in(text: str) -> frozenset[str]:
     """The stems of the capitalised words of ``text``, its first word included."""
-    return frozenset(_stemmer().stemWords([word.lower() for word in _WORD.findall(text)
-                                           if word[0].isupper()]))
+    return _stems(word for word in _WORD.findall(text) if word[0].isupper())
+
+
+def _stems(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(stemmer("dutch_porter").stemWords([word.lower() for word in words]))

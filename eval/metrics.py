@@ -12,10 +12,10 @@ import math
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-import Stemmer
+
+from core.lexical import stemmer
 
 Ranking = Sequence[Collection[int]]
 
@@ -62,14 +62,9 @@ def novelty_gains(ranking: Ranking) -> list[int]:
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("dutch")
-
-
 def dutch_stems(text: str) -> list[str]:
     """Lower-cased words of ``text`` reduced by the Snowball Dutch stemmer, in order."""
-    return _stemmer().stemWords(_WORD.findall(text.lower()))
+    return stemmer().stemWords(_WORD.findall(text.lower()))
 
 
 def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
