@@ -181,6 +181,8 @@ def _naming_the_question(question: str, pool: Sequence[CandidateSentence],
     """The sentences of the passages (chunks) that name a name of the question ("in Vaals"),
     or none when the question names nothing or no passage names it."""
     names = question_names(question)
+    if not names:
+        return []
     naming = {chunk.chunk_id for chunk in retrieved if names & names_in(chunk.text)}
     return [c for c in pool if c.chunk_id in naming]
 
