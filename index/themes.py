@@ -22,8 +22,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
-import Stemmer
 
+from core.lexical import stemmer
 from core.models import SummarySentence, ThemeCount
 from index.embedders import Embedder
 from index.theme_vectors import ShippedVectors, load_vectors, vectors_path
@@ -305,7 +305,7 @@ class KeywordMatcher:
     as eenzaam too), and prefix and compound-head matches are not checked."""
 
     def __init__(self, themes: Sequence[Theme]) -> None:
-        self._stemmer = Stemmer.Stemmer("dutch_porter")
+        self._stemmer = stemmer("dutch_porter")
         self._n = len(themes)
         self._keywords: list[tuple[int, str, str]] = []  # (theme index, keyword, stem)
         self._listed: dict[str, set[int]] = {}  # keyword -> the themes listing it
