@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,12 +13,29 @@ import numpy as np
 import Stemmer
 from bm25s.tokenization import Tokenizer
 
+from index.dutch_words import compound_parts
+
 _FINGERPRINT = "fingerprint.json"
+# Names how texts become tokens; a cached index made another way is rebuilt.
+TOKENIZATION = "dutch-snowball+compound-parts"
+_WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
 def dutch_tokenizer() -> Tokenizer:
-    """Lower-cased words, Dutch stop words removed, Snowball's Dutch stemmer applied."""
-    return Tokenizer(stemmer=Stemmer.Stemmer("dutch"), stopwords="nl")
+    """Lower-cased words and the parts of compounds, Dutch stop words removed, Snowball's Dutch
+    stemmer applied."""
+    return Tokenizer(stemmer=Stemmer.Stemmer("dutch"), stopwords="nl",
+                     splitter=words_and_compound_parts)
+
+
+def words_and_compound_parts(text: str) -> list[str]:
+    """The words of ``text``, each compound followed by its modifier and head, so a search for
+    schulden finds schuldenproblematiek and one for jongerenwerkers finds werkers."""
+    words: list[str] = []
+    for word in _WORD.findall(text):
+        words.append(word)
+        words.extend(compound_parts(word) or ())
+    return words
 
 
 class Bm25Index:
@@ -68,13 +86,13 @@ class Bm25Index:
             self._tokenizer.save_vocab(str(directory / "bm25"))
         (directory / "chunk_ids.json").write_text(json.dumps(self.chunk_ids))
         # Written last: a half-written cache has no fingerprint and is rebuilt.
-        (directory / _FINGERPRINT).write_text(json.dumps(fingerprint))
+        (directory / _FINGERPRINT).write_text(json.dumps([TOKENIZATION, fingerprint]))
 
     @classmethod
     def load(cls, directory: Path, fingerprint: str) -> Bm25Index | None:
-        """The cached index if it was built from the same store state, else None."""
+        """The cached index if it was built from the same store state and tokenization, else None."""
         marker = directory / _FINGERPRINT
-        if not marker.exists() or json.loads(marker.read_text()) != fingerprint:
+        if not marker.exists() or json.loads(marker.read_text()) != [TOKENIZATION, fingerprint]:
             return None
         chunk_ids = json.loads((directory / "chunk_ids.json").read_text())
         tokenizer = dutch_tokenizer()

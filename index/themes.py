@@ -25,21 +25,13 @@ import numpy as np
 
 from core.lexical import stemmer
 from core.models import SummarySentence, ThemeCount
+from index.dutch_words import compound_head, lemmas
 from index.embedders import Embedder
 from index.theme_vectors import ShippedVectors, load_vectors, vectors_path
 
 # Keyword stems shorter than this only match whole words; longer ones also match word prefixes
 # (schuld -> schuldhulpverlening) and, from SUFFIX_MIN on, compound heads (probleemschulden).
 PREFIX_MIN, SUFFIX_MIN = 4, 5
-# What precedes a compound head must read as Dutch words of MODIFIER_MIN letters or more (the
-# lemmas of spacy-lookups-data's Dutch lemma_index), each optionally followed by a linking element:
-# groot|ouders, arbeid|s|migranten, kwijtschelding|s|beleid; not weth|ouder, statush|ouders,
-# departe|mentale. Or it ends in a hyphen or apostrophe (collega-huisarts), or is the negating
-# on- (ontoegankelijk), which keeps the head's topic.
-MODIFIER_MIN, LINKING, NEGATION = 3, ("en", "s", "e"), "on"
-# Equal stems do not make a match when word and keyword are known Dutch forms of different lemmas
-# (spacy-lookups-data's Dutch tables, these parts of speech): tal van 'many' is no taal 'language'.
-LEMMA_POS = ("noun", "verb", "adj", "adv", "adp", "det", "pron")
 # A stem shorter than its keyword by more than this has lost meaning (overheid -> over).
 STEM_LOSS = 3
 # Without a calibration for this embedder, one keyword hit decides (1 - e^-1 = 0.63 >= 0.5) and the
@@ -290,7 +282,7 @@ class KeywordMatcher:
     word prefixes and compound heads. The newer 'dutch' (Kraaij-Pohlmann) stemmer strips
     prefixes such as ge- (gemeenten -> meen), which makes prefix matching unsafe.
 
-    A compound head counts only after a modifier of Dutch words (MODIFIER_MIN, LINKING): groot|
+    A compound head counts only after a modifier of Dutch words (index/dutch_words.py): groot|
     ouders and schuld|hulpverlening do, statush|ouders, weth|ouder and departe|mentale do not.
     Prefix matches are not checked: gemeenschappelijk (gemeenschap) is as much a derivation as
     preventief (preventie). What each guard removed and its figures: docs/ARCHITECTURE.md, Themes.
@@ -341,80 +333,14 @@ class KeywordMatcher:
             if (word == keyword
                     or (stem == kstem and (listed is not None or not _other_lemmas(word, keyword)))
                     or (len(kstem) >= PREFIX_MIN and word.startswith(kstem))
-                    or (len(kstem) >= SUFFIX_MIN and (_compound_head(word, kstem)
-                                                      or _compound_head(stem, kstem)))):
+                    or (len(kstem) >= SUFFIX_MIN and (compound_head(word, kstem)
+                                                      or compound_head(stem, kstem)))):
                 found.append((j, kstem))
         return tuple(dict.fromkeys(found))
-
-
-def _compound_head(word: str, head: str) -> bool:
-    """Whether ``word`` is a compound ending in ``head``: what precedes it reads as a modifier.
-    ``head`` itself is no compound (equal stems are the caller's case, with its lemma check)."""
-    if not word.endswith(head) or word == head:
-        return False
-    modifier = word[:len(word) - len(head)]
-    if modifier[-1] in "-'’":
-        return True
-    return _is_modifier(re.split(r"[-'’]", modifier)[-1])
-
-
-@lru_cache(maxsize=100_000)
-def _is_modifier(text: str) -> bool:
-    """``text`` is the negating on- or splits into known words, each with an optional linking
-    element (kwijtschelding|s, jongere|n is not one: jongeren is itself a lemma)."""
-    return text == NEGATION or _modifier_piece(text) or any(
-        _modifier_piece(text[:i]) and _is_modifier(text[i:])
-        for i in range(MODIFIER_MIN, len(text) - MODIFIER_MIN + 1))
-
-
-def _modifier_piece(piece: str) -> bool:
-    if len(piece) < MODIFIER_MIN:
-        return False
-    lemmas = _dutch_lemmas()
-    return piece in lemmas or any(
-        piece.endswith(link) and len(piece) - len(link) >= MODIFIER_MIN
-        and piece[:-len(link)] in lemmas for link in LINKING)
-
-
-@lru_cache(maxsize=1)
-def _dutch_lemmas() -> frozenset[str]:
-    """The lemmas of spacy-lookups-data's Dutch lemma_index (nouns, verbs, adjectives, adverbs,
-    ...; 198k), through the loader the word-break lexicon uses; loaded once, when first needed."""
-    return frozenset().union(*_lemma_index().values())
-
-
-@lru_cache(maxsize=1)
-def _lemma_index() -> dict[str, frozenset[str]]:
-    """spacy-lookups-data's Dutch lemma_index: the lemmas of each part of speech."""
-    from ingest.wordbreaks import dutch_table
-
-    index = dutch_table("lemma_index")
-    return {pos: frozenset(str(word).lower() for word in index.get(pos) or ())
-            for pos in LEMMA_POS}
 
 
 def _other_lemmas(word: str, keyword: str) -> bool:
     """Whether ``word`` and ``keyword`` are both known Dutch word forms without a lemma in common
     (tal 'number' and taal 'language' share the stem tal; talen is a form of taal)."""
-    ours, theirs = _lemmas(word), _lemmas(keyword)
+    ours, theirs = lemmas(word), lemmas(keyword)
     return bool(ours and theirs and not ours & theirs)
-
-
-@lru_cache(maxsize=100_000)
-def _lemmas(word: str) -> frozenset[str]:
-    """The lemmas ``word`` can have by spaCy's Dutch lemmatizer tables, for any part of speech:
-    its lemma_lookup entry, its lemma_exc exceptions, itself if it is a lemma, and what the
-    lemma_rules suffix rules make of it if that is a lemma of the rule's part of speech (talen ->
-    taal); empty for a word the tables do not know."""
-    from ingest.wordbreaks import dutch_table
-
-    lookup, exceptions, rules = (dutch_table(name) for name in
-                                 ("lemma_lookup", "lemma_exc", "lemma_rules"))
-    found = {str(lookup[word]).lower()} if word in lookup else set()
-    for pos, lemmas in _lemma_index().items():
-        found.update(str(lemma).lower() for lemma in (exceptions.get(pos) or {}).get(word, ()))
-        if word in lemmas:
-            found.add(word)
-        found.update(word[:len(word) - len(old)] + new for old, new in rules.get(pos) or ()
-                     if word.endswith(old) and word[:len(word) - len(old)] + new in lemmas)
-    return frozenset(found)
