@@ -37,15 +37,29 @@ _COLOPHON = re.compile(r"\b(?:uitgave|publicatie)\b[^.]{0,40}\bmag\b|\bmits (?:d
 # the sentence goes on in the list.
 _OPENS_A_LIST = re.compile(r":\s*\d{1,2}\.$")
 
+# Text from a table or list glued into one sentence: a heading run into its label ("... jongeren
+# met schuldenproblematiek Deelnemers: vertegenwoordigers van ..."; a capitalised word with a
+# colon after a word that is no article or preposition, as "het Rijk:" or "uit Rotterdam:"
+# are), a colon with no space before a capital ("steun van de gemeente:In Assen ..."), or a cell
+# ending in a name run into the next cell's opening ("zoals Tilburg In veel gemeenten ...").
+_GLUED_CELLS = re.compile(
+    r"(?<!\S)(?!(?:de|het|een|in|uit|van|voor|naar|bij|met|op|te|door|over|aan|om|zoals|en|of|"
+    r"als)\s)[\w'’-]+ [A-Z][a-zà-ÿ]+:\s"
+    r"|\w:[A-ZÀ-Ý]"
+    r"|\b[A-Z][a-zà-ÿ]+ (?:In|Op|Het|Een|Er|We|Wij|Dit|Deze|Ook|Zo|Tijdens|Daarnaast|Bij|Met|"
+    r"Voor|Om|Sinds|Vanaf|Naast|Door|Na|Als) [a-zà-ÿ]")
+
 
 def is_whole_sentence(text: str) -> bool:
     """A full statement: starts like a sentence, ends with a full stop (not a question mark),
     and has words enough to say something; headings, cells, footnotes, references, lines of
-    contents, lead-ins cut off at their list's first number and colophon boilerplate fail."""
+    contents, lead-ins cut off at their list's first number, colophon boilerplate and table or
+    list cells glued together fail."""
     words = text.split()
     letters = sum(ch.isalpha() for ch in text)
     return (len(words) >= 6 and letters >= 0.6 * len(text.replace(" ", ""))
             and bool(_SENTENCE_END.search(text)) and bool(_SENTENCE_START.match(text))
             and not _FOOTNOTE.search(text) and not _REFERENCE.search(text)
             and not (_CONTENTS_LINE.match(text) and not _FINITE_VERB.search(text))
-            and not _OPENS_A_LIST.search(text) and not _COLOPHON.search(text))
+            and not _OPENS_A_LIST.search(text) and not _COLOPHON.search(text)
+            and not _GLUED_CELLS.search(text))

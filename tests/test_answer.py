@@ -178,6 +178,24 @@ def test_colophon_boilerplate_is_not_a_statement():
                              "de commissie.")
 
 
+def test_table_and_list_cells_glued_into_one_sentence_are_not_statements():
+    """The impactcorona focus-group list and the VNG examples table, as the reports' PDFs give
+    them; the first answered "schulden bij jongeren", the second was a report summary's point."""
+    assert not is_whole_sentence(
+        "Vertegenwoordigers van jongeren met schuldenproblematiek Deelnemers: vertegenwoordigers "
+        "van Pit010, Jongeren Perspectief Fonds en beleidsmedewerkers Den Haag.")
+    assert not is_whole_sentence("In tal van gemeenten kunnen bewoners met initiatieven rekenen "
+                                 "op steun van de gemeente:In Assen is het preventiefonds gestart.")
+    assert not is_whole_sentence("Tal van gemeenten stimuleren online activiteiten, zoals Tilburg "
+                                 "In veel gemeenten zijn ook initiatieven op gang gekomen.")
+    assert is_whole_sentence("Wij zien als centrale rol van het Rijk: invulling geven aan zijn "
+                             "systeemverantwoordelijkheid.")
+    assert is_whole_sentence("Een voorbeeld uit Rotterdam: daar gingen wijkteams de deur langs.")
+    assert is_whole_sentence("Sluit hierbij aan op de propositie De winst van het sociaal domein.")
+    assert is_whole_sentence("In Vaals zijn fysieke steunpunten in de wijken omgevormd naar "
+                             "online ondersteuning.")
+
+
 def _answer(question: str, texts: list[str], closeness: list[float]):
     """``answer_question`` over one chunk whose sentences lie at the given cosines to the
     query and far apart from each other."""
