@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ingest.wordbreaks import dutch_lemmas, dutch_table, lemma_index
+
 # What precedes a compound head must read as Dutch words of MODIFIER_MIN letters or more (the
 # lemmas of the Dutch lemma_index), each optionally followed by a linking element: groot|ouders,
 # arbeid|s|migranten, kwijtschelding|s|beleid; not weth|ouder, statush|ouders, departe|mentale.
 # Or it ends in a hyphen or apostrophe (collega-huisarts), or is the negating on-
 # (ontoegankelijk), which keeps the head's topic.
 MODIFIER_MIN, LINKING, NEGATION = 3, ("en", "s", "e"), "on"
-# The parts of speech whose lemmas the tables list.
-LEMMA_POS = ("noun", "verb", "adj", "adv", "adp", "det", "pron")
 # A compound is split for search into a noun modifier of SPLIT_MODIFIER_MIN letters or more
 # (with an optional linking element) and a head of SPLIT_HEAD_MIN letters or more that is a form of a
 # noun: schulden|problematiek, jongeren|werkers, corona|crisis. Shorter heads and other modifiers
@@ -69,31 +69,12 @@ def _known_piece(piece: str, known: frozenset[str], minimum: int) -> bool:
         and piece[:-len(link)] in known for link in LINKING)
 
 
-@lru_cache(maxsize=1)
-def dutch_lemmas() -> frozenset[str]:
-    """The lemmas of spacy-lookups-data's Dutch lemma_index (nouns, verbs, adjectives, adverbs,
-    ...; 198k), through the loader the word-break lexicon uses."""
-    return frozenset().union(*lemma_index().values())
-
-
-@lru_cache(maxsize=1)
-def lemma_index() -> dict[str, frozenset[str]]:
-    """spacy-lookups-data's Dutch lemma_index: the lemmas of each part of speech."""
-    from ingest.wordbreaks import dutch_table
-
-    index = dutch_table("lemma_index")
-    return {pos: frozenset(str(word).lower() for word in index.get(pos) or ())
-            for pos in LEMMA_POS}
-
-
 @lru_cache(maxsize=100_000)
 def lemmas(word: str) -> frozenset[str]:
     """The lemmas ``word`` can have by spaCy's Dutch lemmatizer tables, for any part of speech:
     its lemma_lookup entry, its lemma_exc exceptions, itself if it is a lemma, and what the
     lemma_rules suffix rules make of it if that is a lemma of the rule's part of speech (talen ->
     taal); empty for a word the tables do not know."""
-    from ingest.wordbreaks import dutch_table
-
     lookup, exceptions, rules = (dutch_table(name) for name in
                                  ("lemma_lookup", "lemma_exc", "lemma_rules"))
     found = {str(lookup[word]).lower()} if word in lookup else set()

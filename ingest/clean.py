@@ -8,6 +8,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.wordbreaks import is_dutch_word
+
 HEADING, PARAGRAPH, ITEM = "heading", "paragraph", "item"
 
 _TERMINAL = (".", "!", "?", ":", ";", "…", '"', "”", "’", "'", ")")
@@ -19,6 +21,9 @@ _BULLET_RE = re.compile(r"^\s*(?:[•·●◦▪■□‣∙¢*–—-]|e(?= [A-
 _PAGE_NUMBER_RE = re.compile(r"^(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?$",
                              re.IGNORECASE)
 _WORD_RE = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+# A Dutch word after an abbreviation's hyphen (Wmo-aanvragen) has at least this many letters:
+# shorter pieces are mostly the end of a name cut in two (Til-burg, Zaan-stad).
+MIN_HYPHENATED_WORD = 5
 _LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\u200b": ""}
 _MD_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
@@ -255,5 +260,28 @@ def join_lines(left: str, right: str, vocabulary: Counter[str]) -> str:
     keep_hyphen = (
         (second[0].isupper() and not (first.isupper() and second.isupper()))
         or (vocabulary[hyphenated] > 0 and vocabulary[joined] == 0)
+        or (vocabulary[joined] == 0
+            and _is_abbreviation_before_word(first, second, _opens_sentence(left[:head.start()])))
     )
     return left + right if keep_hyphen else left[:-1] + right
+
+
+def _is_abbreviation_before_word(first: str, second: str, opens_sentence: bool) -> bool:
+    """Whether ``first``-``second`` is an abbreviation or name hyphenated to a Dutch word, as Dutch
+    writes it (Wmo-aanvragen, GGD-regio's): ``first`` is capitalised where no sentence begins or
+    holds a capital or digit after its first letter, and is no Dutch word (nor one with a linking
+    s or en: Rijks-, Jongeren-), while ``second`` is a Dutch word of MIN_HYPHENATED_WORD letters
+    or more. A name hyphenation cut in two has no such second part (Amers-foort, Til-burg)."""
+    capitalised = (any(ch.isupper() or ch.isdigit() for ch in first[1:])
+                   or (first[:1].isupper() and not opens_sentence))
+    lowered = first.lower()
+    stems = (lowered, lowered.removesuffix("s"), lowered.removesuffix("en"))
+    return (capitalised and len(second) >= MIN_HYPHENATED_WORD
+            and not any(is_dutch_word(stem) for stem in stems)
+            and is_dutch_word(second.lower()))
+
+
+def _opens_sentence(before: str) -> bool:
+    """Whether a word after ``before`` (the text preceding it) begins a sentence."""
+    before = before.rstrip()
+    return not before or before[-1] in ".!?:"

@@ -26,6 +26,8 @@ EXTRA_PART = 0.5  # per compound part beyond the first: two known words beat the
 UNKNOWN_WORD = 1.0  # a word nobody knows (a lone letter is one) ...
 UNKNOWN_LETTER = 0.4  # ... and per letter of it
 _MIN_PART = 3
+# The parts of speech whose lemmas spacy-lookups-data's Dutch lemma_index lists.
+LEMMA_POS = ("noun", "verb", "adj", "adv", "adp", "det", "pron")
 _CORE = re.compile(r"^[^\w]*(.*?)[^\w]*$")
 _CAMEL = re.compile(r"[a-zà-ÿ][A-ZÀ-Þ]")
 
@@ -54,6 +56,27 @@ def dutch_table(name: str) -> Mapping:
     from spacy.lookups import load_lookups
 
     return load_lookups("nl", [name]).get_table(name)
+
+
+def is_dutch_word(word: str) -> bool:
+    """Whether the Dutch tables know ``word`` (lower case): an inflected form, or a lemma of the
+    lookup table or of the lemma index (198k nouns, verbs, adjectives, adverbs, ...)."""
+    table, lemmas = _lookup_words()
+    return word in lemmas or word in table or word in dutch_lemmas()
+
+
+@lru_cache(maxsize=1)
+def dutch_lemmas() -> frozenset[str]:
+    """The lemmas of spacy-lookups-data's Dutch lemma_index, of every part of speech."""
+    return frozenset().union(*lemma_index().values())
+
+
+@lru_cache(maxsize=1)
+def lemma_index() -> dict[str, frozenset[str]]:
+    """spacy-lookups-data's Dutch lemma_index: the lemmas of each part of speech."""
+    index = dutch_table("lemma_index")
+    return {pos: frozenset(str(word).lower() for word in index.get(pos) or ())
+            for pos in LEMMA_POS}
 
 
 @lru_cache(maxsize=1)

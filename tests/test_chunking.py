@@ -86,6 +86,23 @@ def test_end_of_line_hyphenation_is_undone_but_real_hyphens_stay():
     assert join_lines("zorg-", "en welzijn", vocabulary) == "zorg- en welzijn"
 
 
+def test_a_hyphen_after_an_abbreviation_or_name_stays_at_a_line_break():
+    """VNG p. 6 broke "Wmo-aanvragen" after its hyphen; joined as "Wmoaanvragen", the gold
+    sentence on long covid no longer matched the question's "Wmo". A name that hyphenation cut
+    in two, or a compound whose first part is a Dutch word, is still joined."""
+    vocabulary = Counter({"bredase": 1})
+    assert join_lines("leiden tot extra Wmo-", "aanvragen.", vocabulary) == (
+        "leiden tot extra Wmo-aanvragen.")
+    assert join_lines("de GGD-", "regio's", vocabulary) == "de GGD-regio's"
+    assert join_lines("bij de Rijks-", "overheid", Counter()) == "bij de Rijksoverheid"
+    assert join_lines("Haagse Jongeren-", "ambassadeurs", vocabulary) == (
+        "Haagse Jongerenambassadeurs")
+    assert join_lines("in Amers-", "foort en Zaanstad", vocabulary) == "in Amersfoort en Zaanstad"
+    assert join_lines("het Breda-", "se BroodNood", vocabulary) == "het Bredase BroodNood"
+    assert join_lines("Dat is helder. Gezondheids-", "verschillen", vocabulary) == (
+        "Dat is helder. Gezondheidsverschillen")
+
+
 def test_a_paragraph_running_onto_the_next_page_is_one_sentence():
     pages = [[Block("paragraph", "De gemeente zag dat de vraag naar")],
              [Block("paragraph", "hulp sterk toenam. Daarna kwam herstel.")]]
