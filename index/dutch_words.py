@@ -22,14 +22,10 @@ MODIFIER_MIN, LINKING, NEGATION = 3, ("en", "s", "e"), "on"
 SPLIT_MODIFIER_MIN, SPLIT_HEAD_MIN = 4, 6
 
 
+@lru_cache(maxsize=200_000)
 def compound_parts(word: str) -> tuple[str, str] | None:
     """``word`` (lower case) as (modifier, head) when it is a compound of two nouns
     (SPLIT_MODIFIER_MIN, SPLIT_HEAD_MIN); the longest head wins (schuld|hulpverlening)."""
-    return _compound_parts(word)
-
-
-@lru_cache(maxsize=200_000)
-def _compound_parts(word: str) -> tuple[str, str] | None:
     if not word.isalpha():
         return None
     nouns = lemma_index()["noun"]

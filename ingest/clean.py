@@ -259,9 +259,9 @@ def join_lines(left: str, right: str, vocabulary: Counter[str]) -> str:
     joined, hyphenated = (first + second).lower(), f"{first}-{second}".lower()
     keep_hyphen = (
         (second[0].isupper() and not (first.isupper() and second.isupper()))
-        or (vocabulary[hyphenated] > 0 and vocabulary[joined] == 0)
-        or (vocabulary[joined] == 0
-            and _is_abbreviation_before_word(first, second, _opens_sentence(left[:head.start()])))
+        or (vocabulary[joined] == 0 and (
+            vocabulary[hyphenated] > 0
+            or _is_abbreviation_before_word(first, second, _opens_sentence(left[:head.start()]))))
     )
     return left + right if keep_hyphen else left[:-1] + right
 
