@@ -257,11 +257,13 @@ def join_lines(left: str, right: str, vocabulary: Counter[str]) -> str:
     if second.lower() in {"en", "of", "tot"}:
         return f"{left} {right}"  # an elided compound part: "zorg- en welzijn"
     joined, hyphenated = (first + second).lower(), f"{first}-{second}".lower()
+    before = left[:head.start()].rstrip()
     keep_hyphen = (
         (second[0].isupper() and not (first.isupper() and second.isupper()))
         or (vocabulary[joined] == 0 and (
             vocabulary[hyphenated] > 0
-            or _is_abbreviation_before_word(first, second, _opens_sentence(left[:head.start()]))))
+            or _is_abbreviation_before_word(first, second, opens_sentence=not before
+                                            or _ends_sentence(before))))
     )
     return left + right if keep_hyphen else left[:-1] + right
 
@@ -279,9 +281,3 @@ def _is_abbreviation_before_word(first: str, second: str, opens_sentence: bool) 
     return (capitalised and len(second) >= MIN_HYPHENATED_WORD
             and not any(is_dutch_word(stem) for stem in stems)
             and is_dutch_word(second.lower()))
-
-
-def _opens_sentence(before: str) -> bool:
-    """Whether a word after ``before`` (the text preceding it) begins a sentence."""
-    before = before.rstrip()
-    return not before or before[-1] in ".!?:"

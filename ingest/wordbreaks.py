@@ -52,7 +52,8 @@ class Lexicon:
 @cache
 def dutch_table(name: str) -> Mapping:
     """One of spacy-lookups-data's Dutch tables ("lemma_lookup", "lemma_index", ...), loaded once
-    per process, when first needed; shared with the theme tagger (``index/themes.py``)."""
+    per process, when first needed; shared with ``index/dutch_words.py`` (theme keywords, BM25
+    compound parts) and the line joining of ``ingest/clean.py``."""
     from spacy.lookups import load_lookups
 
     return load_lookups("nl", [name]).get_table(name)
