@@ -15,6 +15,18 @@ REPORT_WORDS = 250
 REDUNDANT = 0.9
 _QUOTE_MARKS = re.compile(r'[“”„"]')
 _SKIPPED_SECTIONS = ("inhoud", "inhoudsopgave", "colofon", "literatuur", "bronnen", "noten", "bijlage")
+# A sentence about the report rather than its subject: it points elsewhere in the text ("hierna",
+# "zoals gezegd"), announces what the authors will do ("Waar mogelijk zullen we voorbeelden
+# toevoegen"), or opens by naming the document ("Dit verslag beschrijft ...", "De in deze notitie
+# uitgewerkte principes ..."). Unless it goes on to state a finding with "dat" ("In dit rapport
+# laten we zien dat ..."), it is no key point.
+_SIGNPOST = re.compile(
+    r"\b(?:hierna|hieronder|hierboven|zoals (?:gezegd|eerder (?:gezegd|genoemd|beschreven)))\b"
+    r"|\b(?:we|wij) zullen\b|\bzullen (?:we|wij)\b"
+    r"|^(?:\S+\s+){0,4}(?:dit|deze) (?:rapport|verslag|notitie|publicatie|document|hoofdstuk|"
+    r"paragraaf|overzicht|bijlage)\b",
+    re.IGNORECASE)
+_STATES_A_FINDING = re.compile(r"\bdat\b", re.IGNORECASE)
 
 
 def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
@@ -29,7 +41,7 @@ def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
     """
     quoted = _in_quotations(sentences)
     pool = [s for s in sentences if is_whole_sentence(s.text) and stands_alone(s.text)
-            and s.sentence_id not in quoted
+            and s.sentence_id not in quoted and not about_the_report(s.text)
             and 10 <= len(s.text.split()) <= 45
             and not sections.get(s.chunk_id, "").lower().startswith(_SKIPPED_SECTIONS)]
     if not pool:
@@ -53,6 +65,11 @@ def summarise_report(info: DocumentInfo, sentences: Sequence[CandidateSentence],
     )
     return Summary(question=info.title, answered=True, sentences=summary_sentences,
                    sources=sources_of(summary_sentences), kind="report", heading=info.title)
+
+
+def about_the_report(text: str) -> bool:
+    """Whether ``text`` speaks about the report itself (see _SIGNPOST) instead of its subject."""
+    return bool(_SIGNPOST.search(text)) and not _STATES_A_FINDING.search(text)
 
 
 def _in_quotations(sentences: Sequence[CandidateSentence]) -> set[str]:

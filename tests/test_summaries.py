@@ -9,6 +9,7 @@ from core.whole_sentence import is_whole_sentence
 from eval.verbatim import Sources, check_summary
 from summarise.answer import stands_alone
 from summarise.render import to_markdown
+from summarise.report import about_the_report
 from tests.conftest import CORPUS, ROOT
 
 VNG = "vng-2021-sociaal-sterker-de-crisis-uit.pdf"
@@ -52,6 +53,37 @@ def test_report_key_points_are_the_reports_words_not_an_interviewees(corpus_libr
     assert not any(text.endswith(("”", '"')) or text.startswith(("“", '"')) for text in texts)
     assert "Wat ik heel vaak hoor, is dat mensen in de uitvoering van beleid vastlopen." \
         not in texts
+
+
+def test_report_key_points_are_about_the_subject_not_the_report():
+    """Sentences that point within the text, announce the authors' plans or open by naming the
+    document are no key points; a finding stated through the document ("... laten we zien dat
+    ...") and a passing mention later in the sentence are."""
+    about_itself = [
+        "Ons gaat het zoals gezegd specifiek om de sociale impact.",
+        "Waar mogelijk zullen we voorbeelden toevoegen, daarmee krijgt het overzicht een dynamisch karakter.",
+        "Dit verslag beschrijft de uitkomsten van deze gesprekken tot nu toe.",
+        "De in deze notitie uitgewerkte principes kunnen dan als richting dienen.",
+        "Specifiek voor het Rijk geeft hierna, per uitgangspunt voorbeelden van essentiële aspecten.",
+    ]
+    about_the_subject = [
+        "In dit rapport laten we zien dat de schulden onder jongeren sterk zijn toegenomen.",
+        "Als de lokale overheid haar rollen goed vervult – zoals de zes handelingsperspectieven in "
+        "deze publicatie bepleiten – kan het vertrouwen herstellen.",
+        "Jongeren gaan allemaal anders met de crisis om en zullen er ook verschillend uitkomen.",
+    ]
+    assert all(about_the_report(text) for text in about_itself)
+    assert not any(about_the_report(text) for text in about_the_subject)
+
+
+def test_the_vng_summary_quotes_no_sentence_about_the_report(corpus_library):
+    """Last stop's VNG summary quoted "Ons gaat het zoals gezegd ..." and "Waar mogelijk zullen
+    we voorbeelden toevoegen ..."; the report holds a dozen such sentences."""
+    info = corpus_library.document(VNG)
+    stored = [s.text for s in corpus_library.store.sentences_where({"doc_id": info.doc_id})]
+    assert sum(about_the_report(text) for text in stored) >= 10
+    texts = [s.text for s in corpus_library.summarise_report(VNG).sentences]
+    assert len(texts) >= 8 and not any(about_the_report(text) for text in texts)
 
 
 def test_report_summary_length_is_settable(corpus_library):
