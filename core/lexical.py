@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
@@ -19,10 +19,12 @@ def stemmer(algorithm: str = "dutch") -> Stemmer.Stemmer:
     return Stemmer.Stemmer(algorithm)
 
 
-def content_stems(text: str) -> set[str]:
-    """Stems of the words of ``text`` that carry meaning (no stop words, no single letters)."""
+@lru_cache(maxsize=16_384)
+def content_stems(text: str) -> frozenset[str]:
+    """Stems of the words of ``text`` that carry meaning (no stop words, no single letters).
+    Cached: answering one question scores each candidate sentence's stems several times."""
     words = [w for w in _WORD_RE.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS]
-    return set(stemmer().stemWords(words))
+    return frozenset(stemmer().stemWords(words))
 
 
 _QUESTION_FRAME = re.compile(

@@ -170,7 +170,7 @@ class Retriever:
         return (_share_found(terms, self._bm25.vocabulary), _share_found(terms, in_top))
 
 
-def _share_found(terms: set[str], stems: Collection[str]) -> float:
+def _share_found(terms: frozenset[str], stems: Collection[str]) -> float:
     """The share of ``terms`` among ``stems``. A present participle counts as its verb: the Dutch
     stemmer keeps "groeiende" as groeiend, while the reports write groei (groeien, groei)."""
     found = sum(term in stems or (len(term) > 6 and term.endswith("end") and term[:-3] in stems)

@@ -60,8 +60,8 @@ AMOUNT = AnswerType(
         r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig)"
         r"(?:tallen)?\b|\b\w*(?:honderd|duizend|miljoen|miljard)(?:en)?\b"
         r"|\b(?:procent|helft|derde|kwart)\b", re.IGNORECASE),
-    words=frozenset(content_stems("hoeveel groot hoog lang vaak percentage procent aandeel deel "
-                                  "bedrag aantal euro jaar")))
+    words=content_stems("hoeveel groot hoog lang vaak percentage procent aandeel deel bedrag "
+                        "aantal euro jaar"))
 TIME = AnswerType(
     # "Wanneer" opening the question; inside it, it is mostly "if" ("wat doen gemeenten wanneer").
     asks=re.compile(r"^\W*(?:(?:sinds|vanaf|tot) )?wanneer\b|\b(?:in|sinds|vanaf) welk jaar\b"
@@ -71,7 +71,7 @@ TIME = AnswerType(
         r"\b(?:(?:19|20)\d\d|januari|februari|maart|april|mei|juni|juli|augustus|september"
         r"|oktober|november|december|voorjaar|zomer|najaar|winter|lente|herfst|maandag|dinsdag"
         r"|woensdag|donderdag|vrijdag|zaterdag|zondag)\b", re.IGNORECASE),
-    words=frozenset(content_stems("wanneer sinds jaar maand periode")))
+    words=content_stems("wanneer sinds jaar maand periode"))
 ANSWER_TYPES = (AMOUNT, TIME)
 
 
