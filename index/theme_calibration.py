@@ -76,6 +76,15 @@ def calibrate(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> Calib
     return Calibration(params, len(cal), report(predicted, features.gold[held], tagger.ids))
 
 
+def heldout_report(tagger: ThemeTagger, passages: Sequence[LabelledPassage]) -> dict:
+    """The held-out figures of the tagger's own parameters (the committed calibration, say),
+    measured with the vectors this machine's embedder computes for the held-out passages."""
+    _, held = split(passages, tagger.ids)
+    features = _features(tagger, [passages[i] for i in held])
+    scores = tagger.score_matrix(features.texts, features.vectors)
+    return report(_predict(scores, tagger.params, tagger.ids), features.gold, tagger.ids)
+
+
 def cross_validate(tagger: ThemeTagger, passages: Sequence[LabelledPassage], folds: int = 5,
                    repeats: int = 10) -> dict[str, float]:
     """Mean micro and macro F1 of the whole choice (examples, weights, thresholds) under

