@@ -15,6 +15,7 @@ page it stands on.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -58,6 +59,7 @@ class Fragment:
     x: float
     y: float
     text: str
+    size: float = 0.0  # the font size as drawn (points), for the title on a cover page
 
 
 @dataclass
@@ -159,7 +161,7 @@ def read_page(page: PageObject) -> tuple[str, list[Fragment]]:
     piece joins the piece before it."""
     fragments: list[Fragment] = []
 
-    def visit(text: str, cm, tm, _font, _size) -> None:
+    def visit(text: str, cm, tm, _font, size) -> None:
         if not text.strip():
             return
         x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
@@ -167,9 +169,11 @@ def read_page(page: PageObject) -> tuple[str, list[Fragment]]:
         previous = fragments[-1] if fragments else None
         if previous and text.lstrip().startswith("-") and abs(previous.y - y) < 1.0 \
                 and not previous.text.endswith(" "):
-            fragments[-1] = Fragment(previous.x, previous.y, previous.text + text)
+            fragments[-1] = Fragment(previous.x, previous.y, previous.text + text, previous.size)
         else:
-            fragments.append(Fragment(round(x, 1), round(y, 1), text))
+            # The size as drawn: the font size scaled by the text and graphics matrices.
+            drawn = (size or 0.0) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            fragments.append(Fragment(round(x, 1), round(y, 1), text, round(drawn, 1)))
 
     text = page.extract_text(visitor_text=visit)
     return text or "", fragments

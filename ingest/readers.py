@@ -27,6 +27,7 @@ class RawDocument:
     pages: list[str]
     info: dict[str, str]
     warnings: tuple[str, ...] = ()
+    cover: tuple[tuple[Fragment, ...], ...] = ()  # pages 1-2's text pieces, with font sizes
 
 
 def read_raw_pages(path: Path, password: str | None = None) -> RawDocument:
@@ -87,7 +88,7 @@ def _read_pdf(path: Path, password: str | None) -> RawDocument:
         warnings = (f"pagina {listed} zonder leesbare tekst (beschadigd of beeld; OCR nodig), "
                     f"de rest is bewaard / page {listed} has no readable text (damaged or an "
                     "image; OCR needed), the rest was kept",)
-    return RawDocument(pages, info, warnings)
+    return RawDocument(pages, info, warnings, tuple(tuple(page) for page in fragments[:2]))
 
 
 def _with_tables(fragments: list[list[Fragment]], texts: list[str]) -> list[str]:
