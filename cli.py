@@ -127,10 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _library():
+def _library(one_shot: bool = True):
+    """The library for one command; the web app and the evaluation, which ask many questions of
+    a store that may change meanwhile, read the store itself rather than its snapshot."""
     from library import Library
 
-    return Library(load_settings())
+    return Library(load_settings(), one_shot=one_shot)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -225,7 +227,8 @@ def _eval(args: argparse.Namespace) -> int:
     from eval.judgments import DEFAULT_JUDGMENTS
     from eval.runner import run_command
 
-    return run_command(_library(), args.gold or DEFAULT_QUESTIONS, args.passages or DEFAULT_PASSAGES,
+    return run_command(_library(one_shot=False), args.gold or DEFAULT_QUESTIONS,
+                       args.passages or DEFAULT_PASSAGES,
                        args.out, args.report or GOLD_DIR.parent / "report.md", args.json,
                        tuple(name.strip() for name in args.systems.split(",") if name.strip()),
                        args.judgments or DEFAULT_JUDGMENTS)
@@ -322,7 +325,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 2
-    serve(_library(), host=args.host, port=args.port, auth=auth)
+    serve(_library(one_shot=False), host=args.host, port=args.port, auth=auth)
     return 0
 
 

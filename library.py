@@ -8,13 +8,14 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.models import DocumentInfo, Summary
 from core.settings import Settings
 from core.source_mentions import find_source_mention
-from index.embedders import Embedder, make_embedder
-from index.indexer import IngestRow, collect_files, ingest_files
+from index.embedders import Embedder, embedder_name, make_embedder
 from index.search import Filters, Retriever, SearchResult
+from index.snapshot import Snapshot, chroma_write_token, open_snapshot
 from index.store import Store, StoredSentence, connect
 from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
 from index.themes import ThemeTagger, theme_counts
@@ -22,7 +23,11 @@ from ingest.manifest import update_manifest
 from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, Topic, answer_question
 from summarise.digest import theme_digest
 from summarise.report import REPORT_WORDS, summarise_report
-from summarise.rewrite import rewrite
+
+# Ingest and the rewriter split sentences with spaCy, which imports torch: over a second of
+# start-up that asking a question does not need, so they are imported where they are used.
+if TYPE_CHECKING:
+    from index.indexer import IngestRow
 
 _ISO_DATE = re.compile(r"(19|20)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
@@ -32,11 +37,17 @@ class NotInLibrary(LookupError):
 
 
 class Library:
-    """Everything a user can do with the indexed reports; built lazily from the settings."""
+    """Everything a user can do with the indexed reports; built lazily from the settings.
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    A ``one_shot`` library (a command-line call) reads the embedded store through its snapshot
+    (index/snapshot.py), so a question or a listing neither imports nor opens Chroma; a
+    long-running one (the web app, the evaluation) reads the store itself."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 one_shot: bool = False) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._one_shot = one_shot
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -47,8 +58,19 @@ class Library:
         return Store(connect(self.settings), self.embedder.name, self.embedder.dim)
 
     @cached_property
+    def reader(self) -> Store | Snapshot:
+        """What questions and listings are answered from: the store, or for a one-shot library
+        on the embedded store its snapshot, made from the store when Chroma changed since."""
+        token = (chroma_write_token(self.settings.chroma_dir)
+                 if self._one_shot and not self.settings.chroma_url else None)
+        if token is None:
+            return self.store
+        name = self._embedder.name if self._embedder else embedder_name(self.settings.embedder)
+        return open_snapshot(self.settings.cache_dir, token, name, lambda: self.store)
+
+    @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.settings.cache_dir)
+        return Retriever(self.reader, self.embedder, self.settings.cache_dir)
 
     @cached_property
     def tagger(self) -> ThemeTagger:
@@ -60,16 +82,18 @@ class Library:
         """Index new and changed report files; returns one row per file. With ``reindex``, also
         parse and write unchanged files again; with ``prune``, also remove documents whose file
         is no longer among ``paths``."""
+        from index.indexer import collect_files, ingest_files
+
         rows = ingest_files(collect_files(paths), self.store, self.embedder,
                             self.settings.manifest_path, self.settings.max_file_mb, progress,
                             tagger=self.tagger, prune=prune, reindex=reindex)
-        self.retriever.refresh()
+        self._changed(reload=True)
         return rows
 
     def retag(self) -> RetagResult:
         """Re-tag every stored chunk and sentence with the current taxonomy; no re-embedding."""
         result = retag_store(self.store, self.tagger)
-        self.__dict__.pop("retriever", None)  # its filter metadata predates the new tags
+        self._changed()
         return result
 
     def theme_profiles(self) -> list[ThemeProfile]:
@@ -77,7 +101,7 @@ class Library:
         return theme_profiles(self.store, self.tagger.ids)
 
     def documents(self) -> list[DocumentInfo]:
-        return self.store.document_infos()
+        return self.reader.document_infos()
 
     def page_text(self, doc_id: str, page: int) -> str:
         """The stored text of one page: its sentences joined in document order."""
@@ -91,7 +115,7 @@ class Library:
         corpus_file = self.settings.corpus_dir / Path(info.file).name
         if corpus_file.is_file():
             corpus_file.unlink()
-        self.retriever.refresh()
+        self._changed(reload=True)
         return info
 
     def update_metadata(self, doc_id: str, title: str | None = None, publisher: str | None = None,
@@ -113,8 +137,17 @@ class Library:
             fields["year"] = int(changes["date"][:4])
         self.store.update_document_fields(info.doc_id, fields)
         update_manifest(self.settings.manifest_path, info.file, changes)
-        self.__dict__.pop("retriever", None)  # its filter metadata holds the old values
+        self._changed()
         return self.document(info.doc_id)
+
+    def _changed(self, reload: bool = False) -> None:
+        """After a write, the snapshot and the retriever (texts, filter metadata, indexes) are
+        read again: at once with ``reload`` (after an ingest or a removal, so that the next
+        question does not wait for them), else when next needed."""
+        self.__dict__.pop("reader", None)
+        self.__dict__.pop("retriever", None)
+        if reload:
+            self.retriever.refresh()
 
     def search(self, question: str, k: int = 10, filters: Filters | None = None,
                mode: str = "hybrid") -> SearchResult:
@@ -151,7 +184,7 @@ class Library:
         """Retrieve with ``filters`` and answer (or refuse) from what was found."""
         result = self.search(question, filters=filters, mode=mode)
         fetched = time.perf_counter()
-        stored = self.store.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
+        stored = self.reader.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
         evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
                             result.terms_in_top)
         summary = answer_question(question, evidence, _candidates(stored),
@@ -163,6 +196,8 @@ class Library:
     def _rewritten(self, summary: Summary) -> Summary:
         """The answer with grounded prose from the optional rewriter (``RW_LLM_URL``), or
         unchanged with the reasons the rewrite was refused; never raises on the network."""
+        from summarise.rewrite import rewrite
+
         started = time.perf_counter()
         settings = self.settings
         summary = rewrite(summary, self.embedder, settings.llm_url or "", settings.llm_model,

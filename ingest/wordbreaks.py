@@ -15,9 +15,12 @@ were minimised first.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 
 BREAK = "\x00"  # marks a line break that may or may not be a word boundary
 DOCUMENT_WORD = 1.0  # a word the document's body text uses
@@ -53,10 +56,16 @@ class Lexicon:
 def dutch_table(name: str) -> Mapping:
     """One of spacy-lookups-data's Dutch tables ("lemma_lookup", "lemma_index", ...), loaded once
     per process, when first needed; shared with ``index/dutch_words.py`` (theme keywords, BM25
-    compound parts) and the line joining of ``ingest/clean.py``."""
-    from spacy.lookups import load_lookups
+    compound parts) and the line joining of ``ingest/clean.py``. Read straight from the package's
+    gzipped JSON, the file spaCy's ``load_lookups`` reads, so that asking a question (BM25 and the
+    tagger need these tables) never imports spaCy, and through it torch: a second of start-up."""
+    import spacy_lookups_data
 
-    return load_lookups("nl", [name]).get_table(name)
+    path = Path(spacy_lookups_data.nl[name])
+    path = path if path.exists() else path.with_suffix(".json.gz")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def is_dutch_word(word: str) -> bool:

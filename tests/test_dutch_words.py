@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 from core.lexical import stemmer
 from index.bm25 import Bm25Index, words_and_compound_parts
 from index.dutch_words import compound_head, compound_parts
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("word, parts", [
@@ -60,3 +63,23 @@ def test_a_cached_index_tokenized_another_way_is_rebuilt(tmp_path):
     assert Bm25Index.load(tmp_path, "another-store-state") is None
     (tmp_path / "fingerprint.json").write_text(json.dumps("store-state"))  # as before compounds
     assert Bm25Index.load(tmp_path, "store-state") is None
+
+
+@pytest.mark.parametrize("name", ["lemma_lookup", "lemma_index", "lemma_exc", "lemma_rules"])
+def test_the_tables_read_without_spacy_are_the_tables_spacy_loads(name):
+    from spacy.lookups import load_lookups
+
+    from ingest.wordbreaks import dutch_table
+
+    ours, theirs = dutch_table(name), load_lookups("nl", [name]).get_table(name)
+    assert len(ours) == len(theirs) > 0
+    for key in list(ours)[::997]:
+        assert key in theirs and theirs[key] == ours[key]
+
+
+def test_asking_a_question_imports_neither_spacy_nor_torch():
+    done = subprocess.run([sys.executable, "-c", "import sys, library, summarise.answer, "
+                           "index.bm25, index.themes; print(sorted(m for m in ('spacy', 'torch') "
+                           "if m in sys.modules))"], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
