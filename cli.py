@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    _log_to_file(load_settings().data_dir / LOG_FILE)
     from index.store import StoreError
     from library import NotInLibrary
 
@@ -25,6 +27,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, NotInLibrary) as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 3
+
+
+LOG_FILE = "rapportwijzer.log"
+
+
+def _log_to_file(path: Path) -> None:
+    """Send what the libraries log or warn (pypdf, langchain, Chroma, ...) to ``path`` in the
+    data dir instead of among the Dutch output; opened only when there is something to write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    logging.captureWarnings(True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,13 +116,19 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="kwaliteit en snelheid meten / evaluate "
                                    "against the gold set and baselines")
+    evaluate.add_argument("--corpus", type=Path,
+                          help="een andere bibliotheek scoren, bijv. eval/real/corpus: de map wordt "
+                               "bijgewerkt in een eigen index (RW_DATA_DIR/libraries/<map erboven>); "
+                               "questions.jsonl, judgments.jsonl en report.md naast de map / score "
+                               "another library, indexed on its own; gold files beside the folder")
     evaluate.add_argument("--gold", type=Path, help="vragenbestand (JSONL; standaard eval/gold)")
     evaluate.add_argument("--passages", type=Path, help="gelabelde passages (JSONL)")
     evaluate.add_argument("--judgments", type=Path, help="relevantieoordelen over geciteerde zinnen "
                           "(JSONL; standaard eval/gold/judgments.jsonl)")
     evaluate.add_argument("--json", action="store_true", help="alle cijfers als één JSON-object")
-    evaluate.add_argument("--out", type=Path, default=Path("eval/out"),
-                          help="map voor grafieken, results.json en een kopie van het rapport")
+    evaluate.add_argument("--out", type=Path,
+                          help="map voor grafieken, results.json, unjudged.jsonl en een kopie van "
+                               "het rapport (standaard eval/out, met --corpus eval/out/<naam>)")
     evaluate.add_argument("--report", type=Path, help="het rapport (standaard eval/report.md)")
     evaluate.add_argument("--systems", default="hybrid,bm25,dense,naive",
                           help="te vergelijken systemen, kommagescheiden")
@@ -154,7 +175,11 @@ def _ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(path.name[:40])
             bar.update(1)
 
-        rows = library.ingest(paths, progress, prune=args.prune, reindex=args.reindex)
+        def ocr_page(path: Path, done: int, total: int) -> None:
+            bar.set_postfix_str(f"{path.name[:40]} OCR pagina {done}/{total}")
+
+        rows = library.ingest(paths, progress, prune=args.prune, reindex=args.reindex,
+                              page_progress=ocr_page)
     _print_table(["bestand", "pagina's", "chunks", "status", "opmerking"],
                  [[r.file, str(r.pages), str(r.chunks), r.state,
                    "" if r.state == FAILED else r.message] for r in rows])
@@ -225,13 +250,36 @@ def _document_state(info, files: dict[str, str]) -> str:
 def _eval(args: argparse.Namespace) -> int:
     from eval.gold import DEFAULT_PASSAGES, DEFAULT_QUESTIONS, GOLD_DIR
     from eval.judgments import DEFAULT_JUDGMENTS
-    from eval.runner import run_command
+    from eval.runner import EvalLibrary, run_command
 
-    return run_command(_library(one_shot=False), args.gold or DEFAULT_QUESTIONS,
-                       args.passages or DEFAULT_PASSAGES,
-                       args.out, args.report or GOLD_DIR.parent / "report.md", args.json,
-                       tuple(name.strip() for name in args.systems.split(",") if name.strip()),
-                       args.judgments or DEFAULT_JUDGMENTS)
+    systems = tuple(name.strip() for name in args.systems.split(",") if name.strip())
+    if args.corpus is None:
+        return run_command(_library(one_shot=False), args.gold or DEFAULT_QUESTIONS,
+                           args.passages or DEFAULT_PASSAGES, args.out or Path("eval/out"),
+                           args.report or GOLD_DIR.parent / "report.md", args.json, systems,
+                           args.judgments or DEFAULT_JUDGMENTS)
+    from index.indexer import FAILED
+    from library import Library
+
+    if not args.corpus.is_dir():
+        print(f"Fout / error: {args.corpus} is geen map / is not a folder", file=sys.stderr)
+        return 2
+    evaluated = EvalLibrary.beside(args.corpus)
+    library = Library(evaluated.settings(load_settings()))
+    rows = library.ingest([args.corpus], prune=True)  # only new and changed files are read
+    states = {state: sum(row.state == state for row in rows) for state in {r.state for r in rows}}
+    print(f"[eval] {args.corpus} in {library.settings.data_dir}: "
+          + ", ".join(f"{n} {state}" for state, n in sorted(states.items())), file=sys.stderr)
+    for row in rows:
+        if row.state == FAILED:
+            print(f"Fout / error: {row.file}: {row.message}", file=sys.stderr)
+    if not evaluated.passages and not args.passages:
+        print("[eval] geen passages.jsonl: thema's worden niet gescoord / no labelled passages: "
+              "themes are not scored", file=sys.stderr)
+    return run_command(library, args.gold or evaluated.questions, args.passages or evaluated.passages,
+                       args.out or Path("eval/out") / evaluated.name,
+                       args.report or evaluated.report, args.json, systems,
+                       args.judgments or evaluated.judgments)
 
 
 def _bench(args: argparse.Namespace) -> int:

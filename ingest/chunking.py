@@ -44,7 +44,13 @@ class LaidOutDocument:
 
 def approx_tokens(text: str) -> int:
     """Subword tokens a multilingual encoder needs for Dutch text, estimated from words."""
-    return round(len(_TOKEN_RE.findall(text)) * 1.35)
+    return round(_centitokens(text) / 100)
+
+
+def _centitokens(text: str) -> int:
+    """approx_tokens x 100, unrounded: it adds up over sentences, so the packer's sum of its
+    sentences' sizes is the size of the chunk they make (rounded sizes added up to 325)."""
+    return len(_TOKEN_RE.findall(text)) * 135
 
 
 def lay_out(pages_blocks: list[list[Block]],
@@ -77,14 +83,15 @@ def lay_out(pages_blocks: list[list[Block]],
 
 def chunk_document(doc_id: str, laid_out: LaidOutDocument,
                    max_tokens: int = CHUNK_TOKENS) -> list[Chunk]:
-    """Pack whole sentences into chunks of at most ``max_tokens``, never crossing a sentence.
+    """Pack whole sentences into chunks of at most ``max_tokens``, never crossing a sentence:
+    a sentence longer than that (a table cell run, a long enumeration) is a chunk of its own.
 
     A chunk reads forward through the pages: where the next sentence stands on an earlier page
     (a table cell after a cell that ran onto later pages) a new chunk begins.
     """
     splitter = CharacterTextSplitter(
-        separator=_SENTENCE_SEPARATOR, chunk_size=max_tokens, chunk_overlap=0,
-        length_function=approx_tokens, keep_separator=False,
+        separator=_SENTENCE_SEPARATOR, chunk_size=max_tokens * 100, chunk_overlap=0,
+        length_function=_centitokens, keep_separator=False,
     )
     chunks: list[Chunk] = []
     for group in (run for section in _section_groups(laid_out.sentences)
