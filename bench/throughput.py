@@ -1,7 +1,7 @@
 """Embedding throughput (tokens/s) of one backend on the corpus's own sentences, and the
 machine's own limit for that model size.
 
-Run in its own process (``python -m bench.throughput BACKEND SOURCE_DATA_DIR`` or
+Run in its own process (``python -m bench.throughput BACKEND SOURCE_DATA_DIR [LABEL]`` or
 ``python -m bench.throughput limit``) so thread settings such as OMP_NUM_THREADS apply from the
 start.
 """
@@ -35,7 +35,9 @@ def token_count(texts: list[str]) -> int:
     return sum(model.token_count(text) for text in texts)
 
 
-def measure(backend: str, source_dir: Path) -> dict:
+def measure(backend: str, source_dir: Path, label: str = "") -> dict:
+    """Tokens/s of ``backend`` on the sample; recorded under ``label`` (a backend given by a
+    path on this machine is recorded by its model's name, not the path)."""
     texts = sample_texts(source_dir)
     embedder = make_embedder(backend)
     embedder.embed_passages(texts[:8])  # load and warm up
@@ -43,7 +45,7 @@ def measure(backend: str, source_dir: Path) -> dict:
     embedder.embed_passages(texts)
     seconds = time.perf_counter() - started
     tokens = token_count(texts)
-    return {"backend": backend, "texts": len(texts), "tokens": tokens,
+    return {"backend": label or backend, "texts": len(texts), "tokens": tokens,
             "seconds": round(seconds, 2), "tokens_per_s": round(tokens / seconds)}
 
 
@@ -75,4 +77,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "limit":
         print(json.dumps(machine_limit()))
     else:
-        print(json.dumps(measure(sys.argv[1], Path(sys.argv[2]))))
+        print(json.dumps(measure(sys.argv[1], Path(sys.argv[2]), *sys.argv[3:4])))
