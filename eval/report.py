@@ -19,6 +19,7 @@ COLUMNS = (  # (figure key, header, kind)
     ("search_ms_p50", "ret p50", "ms"), ("search_ms_p95", "ret p95", "ms"),
 )
 NO_TAGGER = "n/a (no tagger)"
+NO_PASSAGES = "not scored (this library has no labelled passages)"
 
 DEFINITIONS = f"""\
 ## Definitions
@@ -103,7 +104,8 @@ def format_table(result: EvalResult) -> str:
              for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     meta = result.meta
-    lines.insert(0, f"{meta['questions']} questions ({meta['answerable']} answerable, "
+    lines.insert(0, f"{meta.get('corpus', 'corpus')}: {meta['questions']} questions "
+                    f"({meta['answerable']} answerable, "
                     f"{meta['unanswerable']} unanswerable), {meta['documents']} documents, "
                     f"embedder {meta['embedder']}; latencies in ms")
     lines += ["", *_verbatim_lines(result), "", *_report_lines(result), "", *_theme_lines(result)]
@@ -116,7 +118,8 @@ def write_markdown(result: EvalResult, path: Path, plots: list[Path]) -> Path:
     header = ["system", *(title for _, title, _ in COLUMNS)]
     lines = [
         "# Evaluation report", "",
-        f"Run of {date.today().isoformat()} by `rapportwijzer eval`: {meta['questions']} questions "
+        f"Run of {date.today().isoformat()} by `rapportwijzer eval` on "
+        f"`{meta.get('corpus', 'corpus')}`: {meta['questions']} questions "
         f"({meta['answerable']} answerable, {meta['unanswerable']} unanswerable), "
         f"{meta['passages']} labelled passages, {meta['documents']} indexed documents, "
         f"embedder `{meta['embedder']}`. Latencies in milliseconds.", "",
@@ -196,6 +199,8 @@ def _cell(value, kind: str) -> str:
 
 def _theme_lines(result: EvalResult) -> list[str]:
     themes = result.themes
+    if themes is None and not result.meta.get("passages"):
+        return [f"themes: {NO_PASSAGES}"]
     if themes is None:
         return [f"themes: micro F1 {NO_TAGGER}, macro F1 {NO_TAGGER}"]
     lines = [f"themes ({themes['held_out']} held-out passages): micro F1 {themes['micro']['f1']:.3f}, "
@@ -208,6 +213,8 @@ def _theme_lines(result: EvalResult) -> list[str]:
 
 def _theme_markdown(result: EvalResult) -> list[str]:
     themes = result.themes
+    if themes is None and not result.meta.get("passages"):
+        return [f"Themes: {NO_PASSAGES}."]
     if themes is None:
         return [f"Micro F1: {NO_TAGGER}. Macro F1: {NO_TAGGER}."]
     lines = [f"Micro F1 **{themes['micro']['f1']:.3f}**, macro F1 **{themes['macro']['f1']:.3f}** "
@@ -322,7 +329,7 @@ def _judgment_markdown(result: EvalResult) -> list[str]:
              f"to answerable questions, over all systems: {gold} hold a gold quote, "
              f"{len(judged)} were judged by hand ({relevant} relevant, {len(judged) - relevant} "
              f"not), {len(cited) - gold - len(judged)} are unjudged and count as not relevant "
-             f"(listed in `eval/out/unjudged.jsonl`)."]
+             f"(listed in `{result.meta.get('unjudged_file', 'eval/out/unjudged.jsonl')}`)."]
     held = result.meta.get("judgments_held") or {}
     if held:
         name = os.path.relpath(result.meta.get("judgments_file", "judgments.jsonl"))

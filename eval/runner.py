@@ -13,7 +13,7 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from eval import metrics
@@ -113,6 +113,35 @@ class EvalResult:
                 if not unjudged_only or (c.judged is None and not c.gold_sentence)]
 
 
+@dataclass(frozen=True)
+class EvalLibrary:
+    """An evaluation library other than the seed: a folder holding ``corpus/`` (the report
+    files) and, beside it, ``questions.jsonl``, ``judgments.jsonl`` (absent: nothing judged yet),
+    optionally ``passages.jsonl`` (absent: themes are not scored), and the ``report.md`` the
+    run writes; eval/real/ is one. It is indexed into ``RW_DATA_DIR/libraries/<folder name>``,
+    always an embedded store, so the seed index (and a shared Chroma server) is never touched."""
+
+    name: str
+    corpus: Path
+    questions: Path
+    passages: Path | None
+    judgments: Path
+    report: Path
+
+    @classmethod
+    def beside(cls, corpus: Path) -> EvalLibrary:
+        folder = corpus.resolve().parent
+        passages = corpus.parent / "passages.jsonl"
+        return cls(folder.name, corpus, corpus.parent / "questions.jsonl",
+                   passages if passages.exists() else None, corpus.parent / "judgments.jsonl",
+                   corpus.parent / "report.md")
+
+    def settings(self, settings):
+        """``settings`` with this library's own data dir and corpus (embedded Chroma)."""
+        return replace(settings, data_dir=settings.data_dir / "libraries" / self.name,
+                       corpus_dir=self.corpus, chroma_url=None)
+
+
 class FreshQueries:
     """The library's embedder, except that queries bypass its on-disk cache.
 
@@ -200,7 +229,7 @@ def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[Labe
     _say(progress, "summarising every report")
     result = EvalResult(
         systems={name: summarise_runs([r for r in runs if r.system == name]) for name in runners},
-        themes=evaluate_themes(library, passages),
+        themes=evaluate_themes(library, passages) if passages else None,
         runs=runs,
         reports=evaluate_report_summaries(library, sources),
         meta={"questions": len(questions),
@@ -211,6 +240,7 @@ def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[Labe
               "answerable": sum(q.answerable for q in questions),
               "unanswerable": sum(not q.answerable for q in questions),
               "passages": len(passages), "documents": len(documents),
+              "corpus": str(library.settings.corpus_dir),
               "embedder": library.embedder.name, "k": K},
     )
     return result
@@ -330,11 +360,12 @@ def stderr_progress(message: str) -> None:
     print(f"[eval] {message}", file=sys.stderr, flush=True)
 
 
-def run_command(library, gold: Path, passages: Path, out_dir: Path, report: Path | None,
+def run_command(library, gold: Path, passages: Path | None, out_dir: Path, report: Path | None,
                 as_json: bool, systems: Sequence[str] = SYSTEMS,
                 judgments: Path = DEFAULT_JUDGMENTS) -> int:
     """`rapportwijzer eval`: run, print the table (or JSON), write the report, plots and JSON,
-    and the cited sentences no judgment covers yet to ``out_dir/unjudged.jsonl``."""
+    and the cited sentences no judgment covers yet to ``out_dir/unjudged.jsonl``. Without
+    ``passages`` the themes are not scored."""
     import json
 
     from eval import report as reporting
@@ -346,7 +377,8 @@ def run_command(library, gold: Path, passages: Path, out_dir: Path, report: Path
               file=sys.stderr)
         return 2
     try:
-        questions, labelled = load_questions(gold), load_passages(passages)
+        questions = load_questions(gold)
+        labelled = load_passages(passages) if passages else []
         judged = load_judgments(judgments)
     except GoldError as error:
         print(f"Fout / error: {error}", file=sys.stderr)
@@ -357,7 +389,9 @@ def run_command(library, gold: Path, passages: Path, out_dir: Path, report: Path
     except RuntimeError as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 1
-    result.meta.update(gold=str(gold), passages_file=str(passages), judgments_file=str(judgments))
+    result.meta.update(gold=str(gold), passages_file=str(passages or ""),
+                       judgments_file=str(judgments),
+                       unjudged_file=str(out_dir / "unjudged.jsonl"))
     out_dir.mkdir(parents=True, exist_ok=True)
     result.meta["unjudged"] = write_pool(result.pool(unjudged_only=True),
                                          out_dir / "unjudged.jsonl")

@@ -147,3 +147,63 @@ def test_cli_eval_json_parses(cli_env, tmp_path):
     assert len(figures["questions"]) == 6
     assert (tmp_path / "report.md").exists() and (tmp_path / "out" / "recall_at_k.png").exists()
     assert json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8")) == figures
+
+
+REAL = ROOT / "eval" / "real" / "corpus"
+TINY_GOLD = [  # one answerable question from eval/real/questions.jsonl (r014), one unanswerable
+    {"id": "t1", "question": "Boven welk spaartegoed rekenen veel banken volgens de motie-Van "
+     "Dijk/Grinwis een negatieve rente?", "kind": "factoid",
+     "relevant": [{"file": "tk-kst-32545-143-motie-van-dijk-grinwis-2021.pdf",
+                   "quote": "constaterende dat veel financiële instellingen een negatieve "
+                            "spaarrente hanteren vanaf € 100.000;"}],
+     "themes": [], "answer": "Vanaf € 100.000."},
+    {"id": "t2", "question": "Hoeveel draagmoeders waren er in 2023 in Nederland?",
+     "kind": "unanswerable", "relevant": [], "themes": [], "answer": ""},
+]
+
+
+def test_cli_eval_scores_another_library_in_its_own_index(tmp_path):
+    import os
+    import shutil
+
+    corpus = tmp_path / "tiny" / "corpus"
+    corpus.mkdir(parents=True)
+    for name in ("tk-kst-32545-143-motie-van-dijk-grinwis-2021.pdf",
+                 "justitie-kamerbrief-draagmoederschap-2011.pdf"):
+        shutil.copy(REAL / name, corpus / name)
+    (corpus.parent / "questions.jsonl").write_text(
+        "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in TINY_GOLD), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "RW_CHROMA_URL"}
+    env["RW_DATA_DIR"] = str(tmp_path / "data")
+    out = tmp_path / "out"
+
+    def evaluate() -> tuple[dict, str]:
+        completed = subprocess.run(
+            [sys.executable, "-m", "cli", "eval", "--corpus", str(corpus), "--out", str(out),
+             "--systems", "hybrid", "--json"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=True)
+        return json.loads(completed.stdout), completed.stderr
+
+    figures, log = evaluate()
+    assert "2 nieuw" in log and "themes are not scored" in log
+    assert (tmp_path / "data" / "libraries" / "tiny" / "chroma").is_dir()
+    assert not (tmp_path / "data" / "chroma").exists()  # the seed's index is not touched
+    assert figures["meta"]["documents"] == 2 and figures["meta"]["questions"] == 2
+    assert figures["meta"]["answerable"] == 1 and figures["themes"] is None
+    assert figures["meta"]["corpus"] == str(corpus)
+    report = (corpus.parent / "report.md").read_text(encoding="utf-8")
+    assert "| hybrid |" in report and "no labelled passages" in report
+    assert str(out / "unjudged.jsonl") in report
+    pool = [json.loads(line) for line in (out / "unjudged.jsonl").read_text().splitlines()]
+    assert all(row["question_id"] == "t1" and row["relevant"] is None for row in pool)
+
+    # judgments.jsonl beside the corpus is read by default; the second run reads no file again
+    judged = [{"note": "test"}] + [{**row, "relevant": False} for row in pool]
+    (corpus.parent / "judgments.jsonl").write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in judged), encoding="utf-8")
+    again, log = evaluate()
+    assert "2 ongewijzigd" in log and "nieuw" not in log
+    assert again["meta"]["judgments_held"]["judged"] == len(pool)
+    assert again["meta"]["unjudged"] == 0
+    if again["systems"]["hybrid"]["cited_sentences"]:
+        assert again["systems"]["hybrid"]["judged_share"] == 1.0
