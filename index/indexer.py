@@ -51,13 +51,15 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
                  manifest_path: Path | None = None, max_file_mb: float = 50.0,
                  progress: Callable[[Path], None] | None = None,
                  tagger: ThemeTagger | None = None, prune: bool = False,
-                 reindex: bool = False) -> list[IngestRow]:
+                 reindex: bool = False,
+                 page_progress: Callable[[Path, int, int], None] | None = None) -> list[IngestRow]:
     """Index every file that is new or changed; a file that fails is reported and skipped.
 
     With ``reindex``, unchanged files are parsed and written again too (after a parser change);
     the embedder's cache keeps texts that came out the same from being embedded again. With
     ``prune``, documents whose file is not among ``files`` any more are removed. Every run ends
-    by re-deciding which committed documents duplicate another.
+    by re-deciding which committed documents duplicate another. ``page_progress`` hears of
+    the pages OCR'd in a file: (file, pages done, pages to do).
     """
     store.remove_orphans()
     manifest = load_manifest(manifest_path) if manifest_path else {}
@@ -66,8 +68,10 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
     for path in files:
         if progress:
             progress(path)
+        on_page = (lambda done, total, path=path: page_progress(path, done, total)) \
+            if page_progress else None
         rows.append(_ingest_one(path, store, embedder, manifest.get(path.name, {}),
-                                committed, max_file_mb, tagger, reindex))
+                                committed, max_file_mb, tagger, reindex, on_page))
         if rows[-1].state in (NEW, UPDATED):
             committed = {info.file: info for info in store.document_infos()}
     if prune:
@@ -93,7 +97,8 @@ def mark_duplicates(store: Store) -> dict[str, str]:
 
 def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: dict,
                 committed: dict[str, DocumentInfo], max_file_mb: float,
-                tagger: ThemeTagger | None = None, reindex: bool = False) -> IngestRow:
+                tagger: ThemeTagger | None = None, reindex: bool = False,
+                ocr_progress: Callable[[int, int], None] | None = None) -> IngestRow:
     previous = committed.get(path.name)
     try:
         if not path.exists():
@@ -101,7 +106,7 @@ def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: di
         if previous is not None and not reindex and previous.file_sha256 == file_sha256(path):
             return IngestRow(path.name, previous.pages, previous.chunks, UNCHANGED,
                              _language_note(previous.language))
-        parsed = parse_document(path, manifest_entry, max_file_mb)
+        parsed = parse_document(path, manifest_entry, max_file_mb, ocr_progress)
     except IngestError as error:
         return IngestRow(path.name, 0, 0, FAILED, str(error))
     except Exception as error:  # a reader bug or an exotic file must not stop the whole run

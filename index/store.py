@@ -197,6 +197,10 @@ class Store:
             "language": document.language, "pages": len(document.pages), "chunks": len(chunks),
             "duplicate_of": document.duplicate_of or "", "signature": document.signature,
             "ingested_at": time.time(),
+            # Pages read by OCR, and Tesseract's mean confidence of each (-1: the file's own layer).
+            "scanned_pages": [page.number for page in document.pages if page.ocr],
+            "ocr_confidence": [-1.0 if page.ocr_confidence is None else page.ocr_confidence
+                               for page in document.pages if page.ocr],
         })
         self.documents.upsert(ids=[document.doc_id], embeddings=[mean.astype(np.float32)],
                               documents=[document.title], metadatas=[record])
@@ -383,4 +387,5 @@ def document_info(meta: Mapping) -> DocumentInfo:
         date=meta.get("date", ""), language=meta.get("language", ""),
         pages=int(meta.get("pages", 0)), chunks=int(meta.get("chunks", 0)),
         duplicate_of=meta.get("duplicate_of") or None,
+        scanned_pages=tuple(int(page) for page in meta.get("scanned_pages") or ()),
     )

@@ -13,7 +13,8 @@ from ingest.clean import clean_pages
 from ingest.duplicates import signature
 from ingest.errors import IngestError
 from ingest.metadata import detect_metadata
-from ingest.readers import read_raw_pages
+from ingest.ocr_debris import repair_debris
+from ingest.readers import OcrProgress, read_raw_pages
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
-                   max_file_mb: float = 50.0) -> ParsedDocument:
-    """Read, clean, describe and chunk one file; raises IngestError when it cannot be used."""
+                   max_file_mb: float = 50.0,
+                   ocr_progress: OcrProgress | None = None) -> ParsedDocument:
+    """Read, clean, describe and chunk one file; raises IngestError when it cannot be used.
+    ``ocr_progress`` hears of the pages OCR'd (ingest/readers.py)."""
     entry = manifest_entry or {}
     size_mb = path.stat().st_size / (1 << 20)
     if size_mb > max_file_mb:
@@ -43,8 +46,11 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
             f"het bestand is te groot ({size_mb:.0f} MB, maximaal {max_file_mb:.0f} MB)",
             f"the file is too large ({size_mb:.0f} MB, at most {max_file_mb:.0f} MB)",
         )
-    raw = read_raw_pages(path, password=entry.get("password"))
+    raw = read_raw_pages(path, password=entry.get("password"), ocr_progress=ocr_progress)
     raw_pages, pdf_info = raw.pages, raw.info
+    # OCR text (ours or the file's own layer) loses its debris before the common cleaning.
+    raw_pages = [repair_debris(text) if index in raw.ocr else text
+                 for index, text in enumerate(raw_pages)]
     pages_blocks = clean_pages(raw_pages, markdown=path.suffix.lower() == ".md")
     laid_out = lay_out(pages_blocks, [getattr(page, "origins", ()) for page in raw_pages])
     if not laid_out.sentences:
@@ -53,7 +59,8 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
     metadata = detect_metadata(path, pdf_info, "\n".join(raw_pages[:2]), laid_out.text, entry)
     doc_id = hashlib.sha256(_normalise(laid_out.text).encode()).hexdigest()[:16]
     pages = tuple(
-        Page(number, "\n\n".join(block.text for block in blocks))
+        Page(number, "\n\n".join(block.text for block in blocks), ocr=number - 1 in raw.ocr,
+             ocr_confidence=raw.ocr.get(number - 1))
         for number, blocks in enumerate(pages_blocks, start=1)
     )
     document = Document(

@@ -256,7 +256,7 @@ def cite(candidate: CandidateSentence, info: DocumentInfo) -> Citation:
     """The citation of a candidate sentence: its document and the page it starts on."""
     return Citation(doc_id=info.doc_id, file=info.file, title=info.title,
                     publisher=info.publisher, year=info.year, page=candidate.page,
-                    quote=candidate.text)
+                    quote=candidate.text, scanned=candidate.page in info.scanned_pages)
 
 
 def sources_of(sentences: Sequence[SummarySentence]) -> tuple[Citation, ...]:

@@ -21,10 +21,14 @@ def source_number(summary: Summary, citation: Citation) -> int:
     raise ValueError(f"citation of {citation.doc_id} p. {citation.page} is not a source")
 
 
+SCANNED = "(gescand)"  # the cited page was read by OCR: the quote may carry reading errors
+
+
 def format_source(citation: Citation) -> str:
     year = f" ({citation.year})" if citation.year else ""
     publisher = f"{citation.publisher}, " if citation.publisher else ""
-    return f"{publisher}*{citation.title}*{year}, p. {citation.page}"
+    scanned = f" {SCANNED}" if citation.scanned else ""
+    return f"{publisher}*{citation.title}*{year}, p. {citation.page}{scanned}"
 
 
 def to_markdown(summary: Summary) -> str:
@@ -144,7 +148,7 @@ def _rewrite_json(summary: Summary) -> dict[str, Any]:
 def _citation_json(citation: Citation) -> dict[str, Any]:
     return {"doc_id": citation.doc_id, "file": citation.file, "title": citation.title,
             "publisher": citation.publisher, "year": citation.year, "page": citation.page,
-            "quote": citation.quote}
+            "scanned": citation.scanned, "quote": citation.quote}
 
 
 def _excerpt(text: str, words: int = 30) -> str:

@@ -87,7 +87,7 @@ def test_cli_ask_json_has_the_stable_shape(cli_env):
         assert set(sentence) == {"text", "citations", "themes"}
         for citation in sentence["citations"]:
             assert set(citation) == {"doc_id", "file", "title", "publisher", "year", "page",
-                                     "quote"}
+                                     "scanned", "quote"}
             assert f"[{_source_number(payload, citation)}]" in payload["summary"]
 
 

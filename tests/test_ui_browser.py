@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, free_port, make_settings
+from tests.conftest import CORPUS, FIXTURES, ROOT, free_port, make_settings
 
 pytestmark = pytest.mark.slow
 
@@ -207,25 +207,31 @@ def test_clicking_the_heatmap_shows_a_theme_digest(page, corpus_app):
     assert page.locator("#digest").inner_text().strip()
 
 
-def test_uploading_a_good_and_a_broken_pdf(page, small_app, small_library, tmp_path):
+def test_uploading_a_good_a_scanned_and_a_broken_pdf(page, small_app, small_library, tmp_path):
     broken = tmp_path / "kapot rapport.pdf"
     broken.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
     good = tmp_path / "versneld-leren.pdf"
     shutil.copy(CORPUS / "gezondin-2021-versneld-leren.pdf", good)
+    scanned = tmp_path / "gescand-versneld-leren.pdf"  # one page as an image: read by OCR
+    shutil.copy(FIXTURES / "broken" / "scanned-page.pdf", scanned)
     _open(page, small_app)
     page.get_by_role("tab", name="Bibliotheek").click()
-    page.locator("#upload input[type=file]").set_input_files([str(good), str(broken)])
+    page.locator("#upload input[type=file]").set_input_files([str(good), str(scanned), str(broken)])
     _shows(page, "#upload", "kapot")
     page.click("#upload-knop")
     result = page.locator("#upload-resultaat")
-    result.locator(".rw-message").nth(1).wait_for()
+    result.locator(".rw-message").nth(2).wait_for()
     text = result.inner_text()
     assert "versneld-leren.pdf: nieuw" in text
+    assert "gescand-versneld-leren.pdf: nieuw (1 pagina's" in text
+    assert "pagina 1 gescand, met OCR gelezen" in text
     assert "kapot_rapport.pdf: mislukt" in text  # the name was sanitised
     assert page.locator("#upload-resultaat .rw-fout").count() == 1
     _shows(page, "#bibliotheek-tabel", "versneld-leren.pdf")
+    _shows(page, "#bibliotheek-tabel", "gescand-versneld-leren.pdf")
     corpus = small_library.settings.corpus_dir
     assert (corpus / "versneld-leren.pdf").exists() and not (corpus / "kapot_rapport.pdf").exists()
+    assert (corpus / "gescand-versneld-leren.pdf").exists()
     page.get_by_role("tab", name="Vraag stellen").click()  # the page still works
     _ask(page, "Wat is versneld leren over gezondheidsachterstanden?")
     assert not page.errors

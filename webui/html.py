@@ -82,6 +82,9 @@ _PROSE_MARK = re.compile(r"\[(\d+)\]")
 _INLINE = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*")
 
 
+# Beside a scanned page's number: its text was read by OCR, so a quote may differ from the scan.
+SCANNED_NOTE = " · gescand: met OCR gelezen, het citaat kan leesfouten bevatten"
+
 @dataclass(frozen=True)
 class PageRef:
     """One page a reader can open: a cited source or a 'misschien relevant' passage."""
@@ -92,6 +95,7 @@ class PageRef:
     page: int
     heading: str
     quotes: tuple[str, ...]
+    scanned: bool = False  # read by OCR: the page text may carry reading errors
 
 
 def page_refs(summary: Summary) -> list[PageRef]:
@@ -103,7 +107,7 @@ def page_refs(summary: Summary) -> list[PageRef]:
                 c.quote for s in summary.sentences for c in s.citations
                 if (c.doc_id, c.page) == (source.doc_id, source.page)))
             refs.append(PageRef(n, source.doc_id, source.file, source.page,
-                                format_source(source), quotes))
+                                format_source(source), quotes, source.scanned))
         return refs
     return [PageRef(n, chunk.doc_id, chunk.file, chunk.page_start,
                     f"{chunk.file}, p. {chunk.page_start}", ())
@@ -164,7 +168,7 @@ def source_panel_html(refs: Sequence[PageRef], key: str, page_texts: Mapping[tup
         sections.append(
             f'<section class="rw-bron" id="{key}-{ref.number}">'
             f'<h4>[{ref.number}] {_inline(ref.heading)}</h4>'
-            f'<p class="rw-muted">Pagina {ref.page}{open_pdf}</p>'
+            f'<p class="rw-muted">Pagina {ref.page}{SCANNED_NOTE if ref.scanned else ""}{open_pdf}</p>'
             f'<div class="rw-pagetext">{highlight(text, ref.quotes)}</div></section>')
     sections.append("</div>")
     return "\n".join(sections)
