@@ -56,7 +56,8 @@ def parse_document(path: Path, manifest_entry: dict[str, str] | None = None,
     if not laid_out.sentences:
         raise IngestError(path.name, "er is geen bruikbare tekst gevonden",
                           "no usable text was found")
-    metadata = detect_metadata(path, pdf_info, "\n".join(raw_pages[:2]), laid_out.text, entry)
+    metadata = detect_metadata(path, pdf_info, "\f".join(raw_pages[:2]), laid_out.text, entry,
+                               getattr(raw, "cover", ()))
     doc_id = hashlib.sha256(_normalise(laid_out.text).encode()).hexdigest()[:16]
     pages = tuple(
         Page(number, "\n\n".join(block.text for block in blocks), ocr=number - 1 in raw.ocr,

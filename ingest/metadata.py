@@ -1,11 +1,22 @@
-"""Report metadata: the manifest's word first, then the PDF's own metadata, then the text."""
+"""Report metadata: the manifest's word first, then what a reader sees on the first pages,
+the PDF's own Title/Author fields only where they look like a title or an organisation."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.cover import cover_title
+from ingest.organisations import (
+    is_organisation_line,
+    ministry,
+    organisations,
+    plausible_publisher,
+    plausible_title,
+)
 
 _MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
@@ -14,16 +25,6 @@ _MONTHS = {
 _DUTCH_DATE = re.compile(
     r"\b(?:(\d{1,2})\s+)?(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d{2})\b", re.IGNORECASE
 )
-_ORGANISATIONS = {
-    name: re.compile(pattern) for name, pattern in {
-        "GezondIn": r"\bGezond\s?[Il]n\b", "Pharos": r"\bPharos\b", "Platform31": r"\bPlatform\s?31\b",
-        "VNG": r"\bVNG\b|Vereniging van Nederlandse Gemeenten",
-        "SCP": r"\bSCP\b|Sociaal en Cultureel Planbureau",
-        "SER": r"\bSER\b|Sociaal-Economische Raad", "RVS": r"\bRVS\b|Raad voor Volksgezondheid",
-        "RIVM": r"\bRIVM\b", "CBS": r"\bCBS\b", "WRR": r"\bWRR\b", "GGD": r"\bGGD\b",
-        "Movisie": r"\bMovisie\b", "Erasmus Universiteit": r"\bErasmus\b", "Nivel": r"\bNivel\b",
-    }.items()
-}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DUTCH_WORDS = {"de", "het", "een", "en", "van", "is", "dat", "die", "niet", "op", "voor", "met",
                 "zijn", "ook", "worden", "wordt", "naar", "bij", "aan", "er", "om", "door"}
@@ -49,16 +50,25 @@ def load_manifest(path: Path) -> dict[str, dict[str, str]]:
 
 
 def detect_metadata(path: Path, pdf_info: dict[str, str], first_pages_text: str,
-                    full_text: str, manifest_entry: dict[str, str]) -> Metadata:
-    """Combine the manifest (which wins), the file's metadata and what its text says.
+                    full_text: str, manifest_entry: dict[str, str],
+                    cover: Sequence[Sequence] = ()) -> Metadata:
+    """Combine the manifest (which wins), what the first pages show and the file's metadata.
 
-    A date is looked for on the first pages, then on the last one (a colophon), then in the
-    file name; a publisher in the file's metadata, then among the organisations the first
-    pages name.
+    The title is the cover's largest lines or a labelled line ("Betreft: ..."; ``cover`` holds
+    pages 1-2's positioned text pieces, see ingest/cover.py), then the PDF Title if it looks
+    like one, then the first line that can be a title. The publisher is the PDF Author if it
+    is an organisation (never a user name, account or software), else the organisations the
+    first pages name (letterhead and cover lines first), else the one the whole text names
+    most. A date is looked for on the first pages, then on the last one (a colophon), then in
+    the file name.
     """
-    title = manifest_entry.get("title") or pdf_info.get("title") or _first_line(first_pages_text)
-    publisher = (manifest_entry.get("publisher") or pdf_info.get("author")
-                 or detect_publisher(first_pages_text))
+    field_title = pdf_info.get("title", "")
+    pages = first_pages_text.split("\f")
+    title = manifest_entry.get("title") or cover_title(
+        cover, pages, field_title if plausible_title(field_title) else "")
+    publisher = (manifest_entry.get("publisher") or plausible_publisher(pdf_info.get("author", ""))
+                 or detect_publisher(first_pages_text) or _signatory(full_text[-3000:])
+                 or _most_named(full_text))
     date = (manifest_entry.get("date") or detect_date(first_pages_text)
             or detect_date(full_text[-3000:]) or _year_from_name(path))
     return Metadata(title=title.strip() or path.stem, publisher=publisher.strip(),
@@ -74,13 +84,18 @@ def detect_date(text: str) -> str:
 
 
 def detect_publisher(text: str) -> str:
-    """The known organisations a title page names, in order of appearance ('' if none)."""
-    found: list[tuple[int, str]] = []
-    for name, pattern in _ORGANISATIONS.items():
-        match = pattern.search(text)
-        if match:
-            found.append((match.start(), name))
-    return ", ".join(name for _, name in sorted(found)[:3])
+    """The organisations a title page names ('' if none): those on a line of their own (a
+    letterhead, the cover's publisher line) first, else all it names, at most three, in order;
+    an addressee ("Aan de Voorzitter van de Tweede Kamer ...") is no publisher."""
+    lines = [line.strip() for line in _without_addresses(text).splitlines() if line.strip()]
+    own = [name for first, second in zip(lines, [*lines[1:], ""])
+           for name in organisations(first if is_organisation_line(first) else
+                                     f"{first} {second}" if is_organisation_line(f"{first} {second}")
+                                     and not organisations(second) else "")]
+    names = list(dict.fromkeys(own)) or organisations("\n".join(lines), introductions=False)
+    if not names:  # letter-spaced cover lines ("G emee nte De n H aag")
+        names = organisations("\n".join(_unspaced(line) for line in lines), introductions=False)
+    return ", ".join(names[:3])
 
 
 def detect_language(text: str) -> str:
@@ -93,10 +108,53 @@ def detect_language(text: str) -> str:
     return "nl" if dutch >= english else "en"
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
 def _year_from_name(path: Path) -> str:
     match = _YEAR.search(path.name)
     return match.group(1) if match else ""
+
+
+_SIGNATORY = re.compile(r"^\s*De\s+(?:Minister|Staatssecretaris)\s+van\s+([^\n,]+(?:,[^\n,]+)*?),?\s*$",
+                        re.IGNORECASE | re.MULTILINE)
+
+
+def _signatory(text: str) -> str:
+    """The ministry of the minister or state secretary who signs a letter ("De Staatssecretaris
+    van Veiligheid en Justitie," -> "Ministerie van Veiligheid en Justitie"), or ''."""
+    match = _SIGNATORY.search(text)
+    return ministry(match.group(1).strip()) if match else ""
+
+
+def _most_named(text: str) -> str:
+    """The organisation the whole text names most often ('' if none)."""
+    counts: dict[str, int] = {}
+    for paragraph in text.split("\n"):
+        for name in organisations(paragraph, introductions=False):
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else ""
+
+
+_ADDRESSEE = re.compile(r"^\s*(?:>\s*)?(?:Aan\b|To:|Retouradres)", re.IGNORECASE)
+_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+
+
+def _without_addresses(text: str) -> str:
+    """The text without its address blocks: a line opening with "Aan", "To:" or "Retouradres"
+    and the lines after it up to its postcode line (at most four)."""
+    lines = text.splitlines()
+    keep = [True] * len(lines)
+    for index, line in enumerate(lines):
+        if _ADDRESSEE.match(line):
+            end = next((i for i in range(index, min(index + 5, len(lines)))
+                        if _POSTCODE.search(lines[i])), index)
+            for i in range(index, end + 1):
+                keep[i] = False
+    return "\n".join(line for line, kept in zip(lines, keep) if kept)
+
+
+def _unspaced(line: str) -> str:
+    """A letter-spaced line read back into words: pieces of one or two letters glued to their
+    neighbours ("G emee nte De n H aag" -> "Gemeente Den Haag")."""
+    tokens = line.split()
+    if sum(len(token) <= 2 for token in tokens) < 0.3 * max(len(tokens), 1):
+        return line
+    return re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Ý])", " ", "".join(tokens))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 
+from eval.metadata_score import Truth, publisher_right, score_corpus, summary_lines, title_right
 from ingest.document import parse_document
 from ingest.metadata import detect_date, detect_publisher, load_manifest
+from ingest.organisations import organisations, plausible_publisher, plausible_title
 from tests.conftest import CORPUS, ROOT
 
 
@@ -53,3 +57,127 @@ def test_docs_lists_every_document_with_metadata_and_state(corpus_library, cli_e
     twin = next(line for line in lines if line.startswith("gezondin-2020-impact-coronacrisis-pdf"))
     assert twin.rstrip().endswith("duplicaat van gezondin-2020-impact-coronacrisis.pdf")
     assert sum("geïndexeerd" in line for line in lines) == len(corpus_library.documents()) - 1
+
+
+# --- PDF fields only where they look like a title or an organisation (issue #19 part 6) ---
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+
+
+def test_user_names_and_accounts_are_no_publisher():
+    for author in ("Margo Welling", "John Poot", "Linden, J.C. van der (Johan)", "berr0904",
+                   "peykelen", "DEKKERE", "TIMMERS_J", "Service_Parlis", "Microsoft Office User",
+                   "DGAACS User"):
+        assert plausible_publisher(author) == "", author
+
+
+def test_organisations_in_the_author_field_are_kept_and_named_as_known():
+    assert plausible_publisher("Ministerie van Volksgezondheid") == "Ministerie van VWS"
+    assert plausible_publisher("Dienst Uitvoering Subsidies aan Instellingen") == "DUS-I"
+    assert plausible_publisher("Tweede Kamer der Staten-Generaal") == (
+        "Tweede Kamer der Staten-Generaal")
+    assert plausible_publisher("VNG-commissie Sociale impact COVID-19") == (
+        "VNG-commissie Sociale impact COVID-19")  # spelled out already: kept as written
+    # a list of a report's authors is a publisher line, one person's name is not
+    assert plausible_publisher("Van Bochove, Rusinovic, El Farisi, Bussemaker, Engbersen")
+
+
+def test_software_file_names_and_lone_words_are_no_title():
+    for title in ("Microsoft Word - Toelichting formulier subsidieaanvraag OCW (juni 2022)",
+                  "Microsoft Word - 20110301_5687928a draagmoederschap.doc", "PowerPoint-presentatie",
+                  "~$rslag.docx", "rapport_def.pdf", "1", "2020", "Logo", "AGENDA", "Eindrapportage",
+                  "Controleprotocol", "Logo                      Den Haag, 2 november 2007",
+                  "aanvraagformulier vaststelling KR2016 webversie",
+                  "Dienst Uitvoering Subsidies aan Instellingen"):
+        assert not plausible_title(title), title
+    assert plausible_title("Financiële Ondersteuning voor Zorgmedewerkers met Post-COVID")
+    assert plausible_title("Impact coronacrisis op aanpak van gezondheidsverschillen")
+
+
+def test_government_bodies_are_found_by_general_patterns():
+    assert organisations("Ministerie van Volksgezondheid, Welzijn en Sport") == ["Ministerie van VWS"]
+    assert organisations("van het Ministerie van Onderwijs, Cultuur en Wetenschap toe") == [
+        "Ministerie van OCW"]
+    assert organisations("Gemeente Den Haag | mei 2025") == ["Gemeente Den Haag"]
+    assert organisations("Dienst Uitvoering Subsidies aan Instellingen (DUS-I)") == ["DUS-I"]
+    assert organisations("Voortouwcommissie: vaste commissie voor Binnenlandse Zaken") == [
+        "Tweede Kamer der Staten-Generaal"]
+    assert detect_publisher("Aan de Voorzitter van de Tweede Kamer\nder Staten-Generaal\n"
+                            "Postbus 20018\n2500 EA DEN HAAG\nOnderwerp Draagmoederschap") == ""
+    assert detect_publisher("G emee nte De n H aag | me i 20 25") == "Gemeente Den Haag"
+
+
+def test_the_title_is_the_covers_largest_lines_not_a_number_or_the_letterhead():
+    # The cover's largest text is a "2" (51 pt), then "Tweede Kamer der Staten-Generaal" (18 pt);
+    # the title is the largest line after them (its dossier number "32 545" stands apart, in a
+    # column of its own). The file has no Title field at all.
+    document = parse_document(REAL / "tk-kst-32545-143-motie-van-dijk-grinwis-2021.pdf").document
+    assert document.title == "Wet- en regelgeving financiële markten"  # the dossier's title
+    assert document.publisher == "Tweede Kamer der Staten-Generaal"  # its Author field
+    assert document.date == "2021-07"
+
+
+def test_a_letter_is_titled_by_its_subject_and_published_by_its_signatory():
+    # Title "Microsoft Word - 20110301_5687928a draagmoederschap.doc", Author "peykelen"; the
+    # letter is addressed to the Tweede Kamer, which is therefore not its publisher.
+    document = parse_document(REAL / "justitie-kamerbrief-draagmoederschap-2011.pdf").document
+    assert document.title == "Draagmoederschap"  # "Onderwerp Draagmoederschap"
+    assert document.publisher == "Ministerie van Veiligheid en Justitie"  # who signs it
+    assert document.date == "2011-03"
+
+
+def test_a_labelled_title_in_a_column_beside_its_label():
+    # Title field "Logo   Den Haag, 2 november 2007", Author "berr0904".
+    document = parse_document(REAL / "tk-besluitenlijst-emailprocedure-bz-2015.pdf").document
+    assert document.title == "Besluitenlijst van de e-mailprocedure van donderdag 26 maart 2015"
+    assert document.publisher == "Tweede Kamer der Staten-Generaal"  # "vaste commissie voor"
+    assert document.date == "2015-03"
+
+
+def test_a_woo_scan_without_metadata_takes_its_publisher_from_the_letterhead():
+    path = REAL / "vws-woo-179287-verslag-bestuurlijk-overleg-ic-2020.pdf"
+    document = parse_document(path).document
+    assert document.publisher == "Ministerie van VWS"  # "Ministerie van Volksgezondheid, /
+    # Welzijn en Sport" over two OCR lines; the file has no Title or Author
+    assert document.title.startswith("Bestuurlijk overleg over financiering IC-")  # "Betreft"
+    assert document.date == "2020-09"
+
+
+def test_the_manifest_still_wins_over_the_page(tmp_path):
+    entry = {"title": "Eigen titel", "publisher": "Eigen uitgever", "date": "2011"}
+    document = parse_document(REAL / "justitie-kamerbrief-draagmoederschap-2011.pdf", entry).document
+    assert (document.title, document.publisher, document.date) == (
+        "Eigen titel", "Eigen uitgever", "2011")
+
+
+def test_the_metadata_score_compares_with_the_truth_and_its_parts(tmp_path):
+    truth = Truth("a.pdf", "Verslag – Bestuurlijk overleg over financiering IC-opschaling en "
+                  "planning, 24 september 2020", "DUS-I / Ministerie van VWS (Woo-publicatie)")
+    assert title_right("Bestuurlijk overleg over financiering IC- 24 september 2020", truth)
+    assert not title_right("Bestuurlijk overleg", truth)  # a fragment: under half the words
+    assert not title_right("Microsoft Word - verslag.docx", truth)
+    assert publisher_right("Ministerie van VWS", truth) and publisher_right("DUS-I", truth)
+    assert not publisher_right("RIVM", truth) and not publisher_right("", truth)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("justitie-kamerbrief-draagmoederschap-2011.pdf",
+                 "tk-besluitenlijst-emailprocedure-bz-2015.pdf"):
+        shutil.copy(REAL / name, corpus / name)
+    truth_file = tmp_path / "metadata.jsonl"
+    truth_file.write_text("\n".join(json.dumps(row) for row in (
+        {"file": "justitie-kamerbrief-draagmoederschap-2011.pdf", "title": "Draagmoederschap",
+         "publisher": "Ministerie van Justitie", "publisher_aliases": ["Justitie"]},
+        {"file": "tk-besluitenlijst-emailprocedure-bz-2015.pdf",
+         "title": "Besluitenlijst van de e-mailprocedure van donderdag 26 maart 2015",
+         "publisher": "Tweede Kamer der Staten-Generaal"})), encoding="utf-8")
+    score = score_corpus(corpus, truth_file)
+    assert [(r.title_right, r.publisher_right) for r in score.rows] == [(True, True), (True, True)]
+    assert score.share("both") == 1.0
+    assert "title right 100%" in summary_lines([score.to_json()])[0]
+    # without a truth file the manifest is the truth, and files are parsed without their entry
+    (corpus / "manifest.toml").write_text(
+        '[files."justitie-kamerbrief-draagmoederschap-2011.pdf"]\n'
+        'title = "Draagmoederschap"\npublisher = "Ministerie van Justitie"\n', encoding="utf-8")
+    blind = score_corpus(corpus)
+    assert [(r.file, r.title_right, r.publisher_right) for r in blind.rows] == [
+        ("justitie-kamerbrief-draagmoederschap-2011.pdf", True, False)]

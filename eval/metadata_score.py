@@ -1,0 +1,225 @@
+"""How often ingest names a report's title and publisher right, file by file of a corpus folder.
+
+Every file is parsed as ingest parses it (``ingest.document.parse_document``) and its detected
+title and publisher are compared with a truth:
+
+- a JSONL file (``file``, ``title``, ``publisher``, optional ``title_aliases`` and
+  ``publisher_aliases``), such as ``eval/real/metadata.jsonl`` for the real library in
+  ``eval/real/corpus/``; files are parsed with the folder's ``manifest.toml`` entry, if any;
+- or, without one, the folder's ``manifest.toml`` itself: then each file is parsed *without*
+  its manifest entry (only a password is kept), so the figure is what detection alone finds.
+
+A **title is right** when, after normalisation (NFKD without accents, lower case, words of
+letters and digits), it equals the truth or an alias, or the main words of one (words of 3+
+letters that are no function word, number, month or weekday) all occur in the other and make up
+at least half of the other's main words: a title with the annotator's additions (a date, the
+kind of document) still counts, a fragment of it does not. A **publisher is right** when the
+detected publisher names (contains, case-insensitive, as whole words) the truth publisher or an
+alias. The truth's own parts count as aliases: a publisher's pieces around " / ", " – ",
+", in opdracht van", "via", "et al." and brackets (``DUS-I / Ministerie van VWS`` gives
+``DUS-I`` and ``Ministerie van VWS``); a title is taken without its trailing bracketed note (the
+annotator's "(infographic)") and its pieces around " – " count (``Verslag – Bestuurlijk
+overleg ...`` also as ``Bestuurlijk overleg ...``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.metadata import load_manifest
+from ingest.readers import SUPPORTED_SUFFIXES
+
+REAL_DIR = Path(__file__).resolve().parent / "real"
+REAL_TRUTH = REAL_DIR / "metadata.jsonl"
+
+_FUNCTION_WORDS = frozenset(
+    "aan als bij dan dat de den der des die dit door een en er het in is met na naar niet of om "
+    "op over te ten ter tot uit van voor zijn the and of for to in on by at with from a an its "
+    "behorend behorende".split())
+_DATE_WORDS = frozenset(
+    "januari februari maart april mei juni juli augustus september oktober november december "
+    "january february march may june july august october december maandag dinsdag woensdag "
+    "donderdag vrijdag zaterdag zondag".split())
+_PUBLISHER_PARTS = re.compile(r"\s+[/–—]\s+|,?\s+in opdracht van\s+|\s+via\s+|\s+et al\.?|[()]")
+_TITLE_PARTS = re.compile(r"\s+[–—]\s+")
+
+
+@dataclass(frozen=True)
+class Truth:
+    file: str
+    title: str
+    publisher: str
+    title_aliases: tuple[str, ...] = ()
+    publisher_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetadataRow:
+    file: str
+    title: str
+    publisher: str
+    truth_title: str
+    truth_publisher: str
+    title_right: bool
+    publisher_right: bool
+    error: str = ""
+
+
+@dataclass
+class MetadataScore:
+    corpus: str
+    truth: str  # where the truth came from
+    rows: list[MetadataRow] = field(default_factory=list)
+
+    def share(self, key: str) -> float | None:
+        if not self.rows:
+            return None
+        if key == "both":
+            return sum(r.title_right and r.publisher_right for r in self.rows) / len(self.rows)
+        return sum(getattr(r, f"{key}_right") for r in self.rows) / len(self.rows)
+
+    def to_json(self) -> dict:
+        return {"corpus": self.corpus, "truth": self.truth, "files": len(self.rows),
+                "title_right": self.share("title"), "publisher_right": self.share("publisher"),
+                "both_right": self.share("both"), "rows": [asdict(row) for row in self.rows]}
+
+
+def load_truth(path: Path) -> dict[str, Truth]:
+    """Per file name, the truth a JSONL file states (see the module docstring)."""
+    truth: dict[str, Truth] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        truth[row["file"]] = Truth(row["file"], row.get("title", ""), row.get("publisher", ""),
+                                   tuple(row.get("title_aliases") or ()),
+                                   tuple(row.get("publisher_aliases") or ()))
+    return truth
+
+
+def truth_from_manifest(manifest: dict[str, dict[str, str]]) -> dict[str, Truth]:
+    return {name: Truth(name, entry.get("title", ""), entry.get("publisher", ""))
+            for name, entry in manifest.items() if entry.get("title") or entry.get("publisher")}
+
+
+def score_corpus(corpus: Path, truth_file: Path | None = None) -> MetadataScore | None:
+    """Parse every file of ``corpus`` that the truth names and score its title and publisher;
+    None when there is no truth (no ``truth_file`` and no manifest with titles)."""
+    from ingest.document import parse_document
+
+    manifest = load_manifest(corpus / "manifest.toml")
+    if truth_file is not None and truth_file.is_file():
+        truth, source, blind = load_truth(truth_file), str(truth_file), False
+    else:
+        truth, source, blind = truth_from_manifest(manifest), str(corpus / "manifest.toml"), True
+    if not truth:
+        return None
+    score = MetadataScore(str(corpus), source)
+    for path in sorted(corpus.iterdir()):
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name not in truth:
+            continue
+        entry = manifest.get(path.name, {})
+        if blind:  # detection alone: of the manifest only what opens the file
+            entry = {key: value for key, value in entry.items() if key == "password"}
+        expected = truth[path.name]
+        try:
+            document = parse_document(path, entry).document
+        except IngestError as error:
+            score.rows.append(MetadataRow(path.name, "", "", expected.title, expected.publisher,
+                                          False, False, str(error)))
+            continue
+        score.rows.append(MetadataRow(
+            path.name, document.title, document.publisher, expected.title, expected.publisher,
+            title_right(document.title, expected), publisher_right(document.publisher, expected)))
+    return score
+
+
+def title_right(detected: str, truth: Truth) -> bool:
+    found = _plain(detected)
+    if not found:
+        return False
+    found_words = main_words(detected)
+    for title in _with_parts((truth.title, *truth.title_aliases), titles=True):
+        if found == _plain(title):
+            return True
+        words = main_words(title)
+        small, large = sorted((found_words, words), key=len)
+        if small and small <= large and 2 * len(small) >= len(large):
+            return True
+    return False
+
+
+def publisher_right(detected: str, truth: Truth) -> bool:
+    found = f" {_plain(detected)} "
+    return any(f" {_plain(name)} " in found
+               for name in _with_parts((truth.publisher, *truth.publisher_aliases))
+               if _plain(name))
+
+
+def main_words(text: str) -> frozenset[str]:
+    return frozenset(word for word in _plain(text).split()
+                     if len(word) >= 3 and not word.isdigit()
+                     and word not in _FUNCTION_WORDS and word not in _DATE_WORDS)
+
+
+def corpora_scores(corpus: Path, real_dir: Path = REAL_DIR) -> list[dict]:
+    """`rapportwijzer eval`'s metadata figures: the library's corpus against its manifest, and
+    the real library (``eval/real/corpus``) against ``eval/real/metadata.jsonl`` if present."""
+    scores = [score_corpus(corpus)]
+    if (real_dir / "corpus").is_dir() and (real_dir / "metadata.jsonl").is_file():
+        scores.append(score_corpus(real_dir / "corpus", real_dir / "metadata.jsonl"))
+    return [score.to_json() for score in scores if score is not None]
+
+
+def summary_lines(scores: list[dict]) -> list[str]:
+    """One line per scored corpus: title, publisher and both right."""
+    return [f"Metadata {Path(s['corpus']).as_posix()} ({s['files']} files, truth "
+            f"{Path(s['truth']).name}): title right {_pct(s['title_right'])}, publisher right "
+            f"{_pct(s['publisher_right'])}, both {_pct(s['both_right'])}" for s in scores]
+
+
+def markdown_lines(scores: list[dict]) -> list[str]:
+    """The report's section: the summary lines, then per file what was detected and whether
+    it is right."""
+    if not scores:
+        return ["No corpus with a metadata truth (manifest.toml or metadata.jsonl)."]
+    lines = [f"- {line}" for line in summary_lines(scores)]
+    for s in scores:
+        lines += ["", f"`{Path(s['corpus']).as_posix()}`:", "",
+                  "| file | detected title | detected publisher | title | publisher |",
+                  "|---|---|---|---|---|"]
+        for row in s["rows"]:
+            lines.append(f"| {row['file']} | {_cell(row['title'] or row['error'])} | "
+                         f"{_cell(row['publisher'])} | {'right' if row['title_right'] else 'WRONG'}"
+                         f" | {'right' if row['publisher_right'] else 'WRONG'} |")
+    return lines
+
+
+def _with_parts(names, titles: bool = False) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        if titles:
+            name = re.sub(r"\s*\([^()]*\)\s*$", "", name) or name
+        out.append(name)
+        split = _TITLE_PARTS if titles else _PUBLISHER_PARTS
+        out += [part for part in split.split(name) if part and part.strip(" ,;:")]
+    return out
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:90]
