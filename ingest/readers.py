@@ -137,7 +137,7 @@ class _Scans:
 def _read_scans(path: Path, password: str | None, pages: list[str],
                 progress: OcrProgress | None) -> _Scans:
     """OCR the pages that need it, one at a time; note the pages that carry an OCR layer."""
-    from ingest.ocr import OcrUnavailable, PdfiumError, look_at, open_pdf, recognise
+    from ingest.ocr import OcrUnavailable, PdfiumError, look_at, open_pdf, recognise_pages
 
     scans = _Scans(list(pages), {})
     try:
@@ -151,24 +151,27 @@ def _read_scans(path: Path, password: str | None, pages: list[str],
             if look.invisible_text and look.image_cover >= SCAN_COVER and pages[index].strip():
                 scans.ocr[index] = None  # the file's own OCR layer
         todo = [index for index in range(count) if needs_ocr(pages[index], looks[index])]
-        for done, index in enumerate(todo):
-            if progress:
-                progress(done, len(todo))
-            try:
-                page = recognise(pdf, index)
-            except OcrUnavailable as error:
-                scans.unavailable = error
-                break
-            except (RuntimeError, PdfiumError):  # a page Tesseract or pdfium cannot finish
-                continue
-            # A blank scan stays empty; a noisy layer gives way only to a reading with more
-            # Dutch words.
-            if page.text.strip() and (not pages[index].strip() or known_word_share(page.text)[0]
-                                      > known_word_share(pages[index])[0]):
-                scans.pages[index] = page.text
-                scans.ocr[index] = page.confidence
         if progress and todo:
-            progress(len(todo), len(todo))
+            progress(0, len(todo))
+        read = recognise_pages(pdf, todo)
+        try:
+            for done, (index, page) in enumerate(read, start=1):
+                if progress:
+                    progress(done, len(todo))
+                # A page Tesseract could not finish, or a blank scan, stays as it was; a noisy
+                # layer gives way only to a reading with more Dutch words.
+                if page is None or not page.text.strip():
+                    continue
+                if not pages[index].strip() or \
+                        known_word_share(page.text)[0] > known_word_share(pages[index])[0]:
+                    scans.pages[index] = page.text
+                    scans.ocr[index] = page.confidence
+        except OcrUnavailable as error:
+            scans.unavailable = error
+        except PdfiumError:  # a page pdfium cannot render: it and the rest keep their text
+            pass
+        finally:
+            read.close()
     finally:
         pdf.close()
     return scans

@@ -101,8 +101,8 @@ def test_woo_ocr_layers_are_kept_and_only_the_noisy_ones_are_read_again():
 
     slides = "vws-woo-inquiry-2003-slides-testen-ggd-2021.pdf"
     for path in WOO:
-        heard = []
-        raw = read_raw_pages(path, ocr_progress=lambda done, total: heard.append(total))
+        heard: list[int] = []
+        raw = read_raw_pages(path, ocr_progress=lambda done, total, heard=heard: heard.append(total))
         with_text = {i for i, text in enumerate(raw.pages) if text.strip()}
         assert set(raw.ocr) == with_text, path.name
         if path.name == slides:
@@ -118,7 +118,8 @@ def test_woo_debris_is_repaired():
         "Aanwezig: 5.1.2e": "Aanwezig: […]",
         "T 512e\nM 51.2e": "T […]\nM […]",
         "Van: EEE[( 5.1.2¢ JEEH @minvws.nl>": "Van: […] @minvws.nl>",
-        "Kan via notitie (m.n. [JEXEZIN en [ERIEER . Niet opnieuw": "Kan via notitie (m.n. […] en […] . Niet opnieuw",
+        "Kan via notitie (m.n. [JEXEZIN en [ERIEER . Niet opnieuw":
+            "Kan via notitie (m.n. […] en […] . Niet opnieuw",
         "Hoi [EE dit staat haaks op wat ik met [IEEE heb afgesproken.":
             "Hoi […] dit staat haaks op wat ik met […] heb afgesproken.",
         "met andere |leerlingen van de school": "met andere leerlingen van de school",
@@ -127,7 +128,8 @@ def test_woo_debris_is_repaired():
         "{Den Haag)": "(Den Haag)",
         "het aantal (per dag]": "het aantal (per dag)",
         "registratie in CoronlT en GGlD": "registratie in CoronIT en GGID",
-        "de niet-controversiéle maatregelen voor patiénten": "de niet-controversiële maatregelen voor patiënten",
+        "de niet-controversiéle maatregelen voor patiénten":
+            "de niet-controversiële maatregelen voor patiënten",
         "regionale coodrdinatiefuncties": "regionale coördinatiefuncties",
         "wiIlen we dat?": "willen we dat?",
         "«Het beperken van introducties": "• Het beperken van introducties",
