@@ -124,10 +124,11 @@ def _repair_line(line: str) -> str:
 
 
 def _box_of_capitals(match: re.Match[str]) -> str:
-    """Capitals with a double E or I that are no word (IEE, EEE, JEEH) are a redaction box."""
+    """Capitals with a double E that are no word (IEE, EEE, JEEH) are a redaction box; a double
+    I is not enough (a mask of type IIR)."""
     token = match.group(0)
     letters = token.rstrip(".,)")
-    boxy = "EE" in letters or "II" in letters
+    boxy = "EE" in letters
     return REDACTED if boxy and not is_known(letters) else token
 
 

@@ -139,6 +139,7 @@ def test_woo_debris_is_repaired():
         assert repair_debris(debris) == repaired, debris
     # Words and capitals that are words stay as they are.
     for kept in ("EEN NIEUWE AANPAK VOOR DE ZEE", "VNG | Sociaal sterker", "De GGD en het RIVM",
+                 "een chirurgisch mondneusmasker IIR en een bril",
                  "hoofdstuk 5.1.2 van de wet", "Op 5 september 2020"):
         assert repair_debris(kept) == kept
 
