@@ -4,8 +4,9 @@ Every file is parsed as ingest parses it (``ingest.document.parse_document``) an
 title and publisher are compared with a truth:
 
 - a JSONL file (``file``, ``title``, ``publisher``, optional ``title_aliases`` and
-  ``publisher_aliases``), such as ``eval/real/metadata.jsonl`` for the real library in
-  ``eval/real/corpus/``; files are parsed with the folder's ``manifest.toml`` entry, if any;
+  ``publisher_aliases``) beside the folder, such as ``eval/real/metadata.jsonl`` for the real
+  library in ``eval/real/corpus/``; files are parsed with the folder's ``manifest.toml`` entry,
+  if any;
 - or, without one, the folder's ``manifest.toml`` itself: then each file is parsed *without*
   its manifest entry (only a password is kept), so the figure is what detection alone finds.
 
@@ -33,9 +34,6 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.metadata import load_manifest
 from ingest.readers import SUPPORTED_SUFFIXES
-
-REAL_DIR = Path(__file__).resolve().parent / "real"
-REAL_TRUTH = REAL_DIR / "metadata.jsonl"
 
 _FUNCTION_WORDS = frozenset(
     "aan als bij dan dat de den der des die dit door een en er het in is met na naar niet of om "
@@ -167,13 +165,13 @@ def main_words(text: str) -> frozenset[str]:
                      and word not in _FUNCTION_WORDS and word not in _DATE_WORDS)
 
 
-def corpora_scores(corpus: Path, real_dir: Path = REAL_DIR) -> list[dict]:
-    """`rapportwijzer eval`'s metadata figures: the library's corpus against its manifest, and
-    the real library (``eval/real/corpus``) against ``eval/real/metadata.jsonl`` if present."""
-    scores = [score_corpus(corpus)]
-    if (real_dir / "corpus").is_dir() and (real_dir / "metadata.jsonl").is_file():
-        scores.append(score_corpus(real_dir / "corpus", real_dir / "metadata.jsonl"))
-    return [score.to_json() for score in scores if score is not None]
+def corpus_metadata(corpus: Path) -> dict | None:
+    """`rapportwijzer eval`'s metadata figures for the evaluated library's folder: against
+    ``metadata.jsonl`` beside it (``eval/real/corpus`` -> ``eval/real/metadata.jsonl``) when
+    there is one, else against its manifest; None without either."""
+    beside = corpus.parent / "metadata.jsonl"
+    score = score_corpus(corpus, beside if beside.is_file() else None)
+    return score.to_json() if score is not None else None
 
 
 def summary_lines(scores: list[dict]) -> list[str]:

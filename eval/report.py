@@ -6,6 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from eval.metadata_score import markdown_lines, summary_lines
 from eval.runner import EvalResult, K
 
 COLUMNS = (  # (figure key, header, kind)
@@ -85,6 +86,13 @@ DEFINITIONS = f"""\
   taxonomy's themes (a zero denominator counts as 0). The tagger's thresholds are calibrated on
   a split of `eval/gold/passages.jsonl` (see `corpus/themes.calibration.json`), so its scores on
   that file are partly in-sample; pass a held-out file with `--passages` for an unbiased figure.
+- **Metadata**: every file of the evaluated folder parsed as ingest parses it
+  (`eval/metadata_score.py`), its title and publisher compared with `metadata.jsonl` beside the
+  folder (`eval/real/metadata.jsonl`) or, without one, with the folder's `manifest.toml`, the
+  files then parsed without their manifest entry so that detection alone is scored. Title right:
+  equal after normalisation to the truth or an alias, or the main words of one all in the other
+  and at least half of the other's; publisher right: the detected publisher names the truth's or
+  an alias (or one of their parts around "/", brackets, "in opdracht van").
 - **Systems**: `hybrid` = the full pipeline (dense + BM25, reciprocal rank fusion, extractive
   cited summary with refusal); `bm25` and `dense` = the same pipeline with one retriever;
   `naive` = fixed 1,000-character windows of the clean text, dense only (same embedder, its own
@@ -109,6 +117,8 @@ def format_table(result: EvalResult) -> str:
                     f"{meta['unanswerable']} unanswerable), {meta['documents']} documents, "
                     f"embedder {meta['embedder']}; latencies in ms")
     lines += ["", *_verbatim_lines(result), "", *_report_lines(result), "", *_theme_lines(result)]
+    if result.meta.get("metadata"):
+        lines += ["", *summary_lines([result.meta["metadata"]])]
     return "\n".join(lines)
 
 
@@ -131,7 +141,9 @@ def write_markdown(result: EvalResult, path: Path, plots: list[Path]) -> Path:
     lines += ["", *_verbatim_lines(result), "", *_failures_markdown(result), "",
               "## Report summaries", "", *_report_markdown(result), "",
               "## Citation judgments", "", *_judgment_markdown(result), "",
-              "## Themes", "", *_theme_markdown(result), "", *_misses(result), ""]
+              "## Themes", "", *_theme_markdown(result), "", *_misses(result), "",
+              "## Metadata", "", *markdown_lines([m for m in [result.meta.get("metadata")] if m]),
+              ""]
     if plots:
         lines += ["## Plots", ""]
         lines += [f"![{p.stem}]({Path(os.path.relpath(p, path.parent)).as_posix()})" for p in plots]

@@ -393,6 +393,9 @@ def run_command(library, gold: Path, passages: Path | None, out_dir: Path, repor
                        judgments_file=str(judgments),
                        unjudged_file=str(out_dir / "unjudged.jsonl"))
     out_dir.mkdir(parents=True, exist_ok=True)
+    from eval.metadata_score import corpus_metadata  # title and publisher right per file
+
+    result.meta["metadata"] = corpus_metadata(Path(library.settings.corpus_dir))
     result.meta["unjudged"] = write_pool(result.pool(unjudged_only=True),
                                          out_dir / "unjudged.jsonl")
     plots = reporting.write_plots(result, out_dir)

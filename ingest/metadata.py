@@ -58,9 +58,9 @@ def detect_metadata(path: Path, pdf_info: dict[str, str], first_pages_text: str,
     pages 1-2's positioned text pieces, see ingest/cover.py), then the PDF Title if it looks
     like one, then the first line that can be a title. The publisher is the PDF Author if it
     is an organisation (never a user name, account or software), else the organisations the
-    first pages name (letterhead and cover lines first), else the one the whole text names
-    most. A date is looked for on the first pages, then on the last one (a colophon), then in
-    the file name.
+    first pages name (letterhead and cover lines first), else the ministry of a letter's
+    signatory, else the one the whole text names most. A date is looked for on the first
+    pages, then on the last one (a colophon), then in the file name.
     """
     field_title = pdf_info.get("title", "")
     pages = first_pages_text.split("\f")
