@@ -136,7 +136,7 @@ class _Scans:
 
 def _read_scans(path: Path, password: str | None, pages: list[str],
                 progress: OcrProgress | None) -> _Scans:
-    """OCR the pages that need it, one at a time; note the pages that carry an OCR layer."""
+    """OCR the pages that need it, page by page; note the pages that carry an OCR layer."""
     from ingest.ocr import OcrUnavailable, PdfiumError, look_at, open_pdf, recognise_pages
 
     scans = _Scans(list(pages), {})
@@ -146,7 +146,10 @@ def _read_scans(path: Path, password: str | None, pages: list[str],
         return scans  # pypdf read it; without pdfium's view the text layer is all there is
     try:
         count = min(len(pdf), len(pages))
-        looks = [look_at(pdf, index) for index in range(count)]
+        try:
+            looks = [look_at(pdf, index) for index in range(count)]
+        except PdfiumError:
+            return scans  # pdfium cannot open a page that pypdf read: keep pypdf's text
         for index, look in enumerate(looks):
             if look.invisible_text and look.image_cover >= SCAN_COVER and pages[index].strip():
                 scans.ocr[index] = None  # the file's own OCR layer
