@@ -2,8 +2,9 @@
 
 A text matches a quote when, after normalisation, it contains the quote, or when at least 60% of
 the quote's words occur in it as one contiguous run (so a quote cut by a chunk boundary counts).
-Normalisation: Unicode NFKC (ligatures), typographic quotes and dashes unified, soft hyphens
-dropped, a hyphen between word characters removed together with any whitespace after it
+Normalisation: Unicode NFKC (ligatures), diacritics dropped (OCR reads the ë of "patiënten" as
+é or e, and the repair of OCR debris may restore it: a gold quote keeps the spelling the text had
+when it was written), typographic quotes and dashes unified, soft hyphens dropped, a hyphen between word characters removed together with any whitespace after it
 ("gezond- heid", "gezond-\\nheid" and "gezond-heid" all become "gezondheid"), lower case, runs of
 whitespace collapsed. The same normalisation is applied to both sides, so it never invents a match.
 """
@@ -48,6 +49,7 @@ def matches(text: str, quote: str) -> bool:
 def normalise(text: str) -> str:
     """The comparable form of a text (see the module docstring)."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     text = _HYPHEN.sub("", text)
     return _SPACE.sub(" ", text).strip().lower()
 

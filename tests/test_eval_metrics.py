@@ -131,7 +131,8 @@ QUOTE = "De kans is groot dat door deze crisis de gezondheidsachterstanden verde
 def test_normalisation_undoes_hyphenation_and_whitespace():
     assert normalise("gezond- heid") == normalise("gezond-\nheid") == "gezondheid"
     assert normalise("  Twee\n\tregels  ") == "twee regels"
-    assert normalise("“ﬁnanciën” – zo") == '"financiën" - zo'
+    assert normalise("“ﬁnanciën” – zo") == '"financien" - zo'
+    assert normalise("patiénten") == normalise("patiënten") == "patienten"  # OCR's é for ë
     chunk = ("Inleiding. De kans is groot dat door deze\ncrisis de gezondheids-\nachterstanden "
              "verder toenemen. Daarna")
     assert matches(chunk, QUOTE)
