@@ -4,9 +4,10 @@ A text matches a quote when, after normalisation, it contains the quote, or when
 the quote's words occur in it as one contiguous run (so a quote cut by a chunk boundary counts).
 Normalisation: Unicode NFKC (ligatures), diacritics dropped (OCR reads the ë of "patiënten" as
 é or e, and the repair of OCR debris may restore it: a gold quote keeps the spelling the text had
-when it was written), typographic quotes and dashes unified, soft hyphens dropped, a hyphen between word characters removed together with any whitespace after it
-("gezond- heid", "gezond-\\nheid" and "gezond-heid" all become "gezondheid"), lower case, runs of
-whitespace collapsed. The same normalisation is applied to both sides, so it never invents a match.
+when it was written), typographic quotes and dashes unified, soft hyphens dropped, a hyphen
+between word characters removed together with any whitespace after it ("gezond- heid",
+"gezond-\\nheid" and "gezond-heid" all become "gezondheid"), lower case, runs of whitespace
+collapsed. The same normalisation is applied to both sides, so it never invents a match.
 """
 
 from __future__ import annotations
