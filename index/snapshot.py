@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from core.models import DocumentInfo
-from index.store import Store, StoredSentence, document_info, fingerprint_of, stored_sentence
+from index.store import (
+    SENTENCES,
+    Store,
+    StoredSentence,
+    document_info,
+    fingerprint_of,
+    stored_sentence,
+)
 
 FILE = "snapshot.sqlite3"
 _SCHEMA = """
@@ -81,7 +88,7 @@ def write_snapshot(path: Path, store: Store, token: str) -> None:
                        [(row, chunk_id, text, json.dumps(meta, ensure_ascii=False),
                          vectors[row].astype(np.float32).tobytes())
                         for row, (chunk_id, text, meta) in enumerate(zip(ids, texts, metas))])
-        for page_ids, page_texts, page_metas, page_vectors in store.record_pages("sentences"):
+        for page_ids, page_texts, page_metas, page_vectors in store.record_pages(SENTENCES):
             db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?)",
                            [(sid, text, json.dumps(meta, ensure_ascii=False),
                              vector.astype(np.float32).tobytes())
