@@ -24,20 +24,27 @@ PHASES = ("interpreter", "imports", "open_index", "embedder", "retrieval_indexes
 
 
 def measure(data_dir: Path) -> dict:
+    # Imported here, not at the top: bench.scale imports the library, whose imports `phases`
+    # (run as this module in a fresh process) must time itself.
+    from bench.scale import percentile
+
+    def summary(seconds: list[float]) -> dict[str, float]:
+        milliseconds = [s * 1000 for s in seconds]
+        return {"p50_ms": percentile(milliseconds, 50), "p95_ms": percentile(milliseconds, 95)}
+
     env = {**os.environ, "RW_DATA_DIR": str(data_dir), "RW_CORPUS_DIR": str(ROOT / "corpus")}
     script = Path(sys.executable).with_name("rapportwijzer")
     walls: dict[str, dict[str, float]] = {}
     for name, args in COMMANDS.items():
         times = [_wall([str(script), *args], env) for _ in range(RUNS + 1)][1:]
-        walls[name] = _percentiles(times)
+        walls[name] = summary(times)
     interpreter = [_wall([sys.executable, "-c", "pass"], env) for _ in range(RUNS)]
     phases = [json.loads(subprocess.run(
         [sys.executable, "-m", "bench.cli", "phases"], cwd=ROOT, env=env,
         capture_output=True, text=True, check=True).stdout) for _ in range(RUNS)]
-    split = {phase: round(sorted(run[phase] for run in phases)[RUNS // 2], 1)
-             for phase in PHASES[1:]}
+    split = {phase: percentile([run[phase] for run in phases], 50) for phase in PHASES[1:]}
     return {"runs": RUNS, **walls,
-            "ask_phases_p50_ms": {"interpreter": _percentiles(interpreter)["p50_ms"], **split}}
+            "ask_phases_p50_ms": {"interpreter": summary(interpreter)["p50_ms"], **split}}
 
 
 def phases() -> dict[str, float]:
@@ -61,12 +68,6 @@ def _wall(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
     return time.perf_counter() - started
-
-
-def _percentiles(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": round(ordered[len(ordered) // 2] * 1000), "p95_ms": round(p95 * 1000)}
 
 
 if __name__ == "__main__":

@@ -89,12 +89,12 @@ def measure(source_dir: Path, work_dir: Path, chunk_count: int) -> dict:
     return {
         "chunks": chunk_count,
         "build_s": round(build_s, 1),
-        "retrieval_p50_ms": _percentile(retrieval, 50),
-        "retrieval_p95_ms": _percentile(retrieval, 95),
-        "filtered_p50_ms": _percentile(filtered, 50),
-        "filtered_p95_ms": _percentile(filtered, 95),
-        "ask_p50_ms": _percentile(ask, 50),
-        "ask_p95_ms": _percentile(ask, 95),
+        "retrieval_p50_ms": percentile(retrieval, 50),
+        "retrieval_p95_ms": percentile(retrieval, 95),
+        "filtered_p50_ms": percentile(filtered, 50),
+        "filtered_p95_ms": percentile(filtered, 95),
+        "ask_p50_ms": percentile(ask, 50),
+        "ask_p95_ms": percentile(ask, 95),
         "disk_mb": round(_disk_bytes(work_dir) / 2**20, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
@@ -128,7 +128,8 @@ def _settings(data_dir: Path) -> Settings:
                     chroma_url=None, max_file_mb=50.0)
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile, to 0.1: how every latency of the bench is summarised."""
     return round(float(np.percentile(values, q)), 1)
 
 

@@ -26,8 +26,9 @@ from index.store import (
     SENTENCES,
     Store,
     StoredSentence,
-    document_info,
+    document_infos,
     fingerprint_of,
+    sentence_ids,
     stored_sentence,
 )
 
@@ -123,9 +124,8 @@ class Snapshot:
         return cls(db, int(about["dim"]))
 
     def document_infos(self) -> list[DocumentInfo]:
-        infos = [document_info(json.loads(meta)) for (meta,) in
-                 self._db.execute("SELECT meta FROM documents")]
-        return sorted(infos, key=lambda info: info.file)
+        return document_infos(json.loads(meta) for (meta,) in
+                              self._db.execute("SELECT meta FROM documents"))
 
     def fingerprint(self, infos: Sequence[DocumentInfo] | None = None) -> str:
         return fingerprint_of(self.document_infos() if infos is None else infos)
@@ -149,20 +149,15 @@ class Snapshot:
                 [json.loads(row[2]) for row in rows], vectors.reshape(len(rows), self.dim))
 
     def sentences_of(self, sentence_counts: Mapping[str, int | None]) -> list[StoredSentence]:
-        """The sentence records of the given chunks, in document order (see
-        ``Store.sentences_of``; every chunk of a snapshot has its count or is looked up by id
-        prefix)."""
-        found: list[StoredSentence] = []
-        for chunk_id, count in sentence_counts.items():
-            if count is None:
-                rows = self._db.execute("SELECT id, text, meta, vector FROM sentences "
-                                        "WHERE id >= ? AND id < ?", (f"{chunk_id}:", f"{chunk_id};"))
-            else:
-                ids = [f"{chunk_id}:{position:03d}" for position in range(count)]
-                rows = self._db.execute(
-                    f"SELECT id, text, meta, vector FROM sentences WHERE id IN "
-                    f"({','.join('?' * len(ids))})", ids) if ids else []
-            found += [stored_sentence(sid, text, json.loads(meta),
-                                      np.frombuffer(vector, dtype=np.float32))
-                      for sid, text, meta, vector in rows]
+        """The sentence records of the given chunks, in document order, as
+        ``Store.sentences_of`` reads them; a chunk without a count by its ids' prefix."""
+        ids, uncounted = sentence_ids(sentence_counts)
+        select = "SELECT id, text, meta, vector FROM sentences WHERE "
+        rows = self._db.execute(f"{select}id IN ({','.join('?' * len(ids))})", ids).fetchall() \
+            if ids else []
+        for chunk_id in uncounted:
+            rows += self._db.execute(f"{select}id >= ? AND id < ?",
+                                     (f"{chunk_id}:", f"{chunk_id};")).fetchall()
+        found = [stored_sentence(sid, text, json.loads(meta), np.frombuffer(vector, np.float32))
+                 for sid, text, meta, vector in rows]
         return sorted(found, key=lambda s: s.sentence_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from urllib.parse import urlparse
@@ -139,9 +139,7 @@ class Store:
     @_reachable
     def document_infos(self) -> list[DocumentInfo]:
         """Every committed document, in file-name order."""
-        records = self.documents.get(include=["metadatas"])
-        infos = [document_info(meta) for meta in records["metadatas"] or []]
-        return sorted(infos, key=lambda info: info.file)
+        return document_infos(self.documents.get(include=["metadatas"])["metadatas"] or [])
 
     @_reachable
     def fingerprint(self, infos: Sequence[DocumentInfo] | None = None) -> str:
@@ -311,9 +309,7 @@ class Store:
         grows and a metadata filter does not; a chunk without a count (written before counts
         were recorded) is looked up by filter.
         """
-        ids = [f"{chunk_id}:{position:03d}" for chunk_id, count in sentence_counts.items()
-               if count is not None for position in range(count)]
-        uncounted = [chunk_id for chunk_id, count in sentence_counts.items() if count is None]
+        ids, uncounted = sentence_ids(sentence_counts)
         found = _stored_sentences(self.sentences.get(
             ids=ids, include=["documents", "metadatas", "embeddings"])) if ids else []
         if uncounted:
@@ -353,6 +349,19 @@ class Store:
             collection.add(ids=ids[start:end], documents=texts[start:end],
                            embeddings=vectors[start:end].astype(np.float32),
                            metadatas=metadatas[start:end])
+
+
+def document_infos(metas: Iterable[Mapping]) -> list[DocumentInfo]:
+    """Commit records as documents, in file-name order (the store's and its snapshot's)."""
+    return sorted((document_info(meta) for meta in metas), key=lambda info: info.file)
+
+
+def sentence_ids(sentence_counts: Mapping[str, int | None]) -> tuple[list[str], list[str]]:
+    """The ids of the sentence positions of chunks whose sentence count is known, and the
+    chunks without a count (written before counts were recorded)."""
+    ids = [f"{chunk_id}:{position:03d}" for chunk_id, count in sentence_counts.items()
+           if count is not None for position in range(count)]
+    return ids, [chunk_id for chunk_id, count in sentence_counts.items() if count is None]
 
 
 def fingerprint_of(infos: Sequence[DocumentInfo]) -> str:
