@@ -1,0 +1,111 @@
+"""The relevance model's features on hand-made cases, and its training from the shipped examples."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from core.models import RetrievedChunk
+from eval.relevance_examples import EXAMPLES_PATH, read_examples
+from eval.train_relevance import Variant, answer_figures, train
+from summarise.answer import CandidateSentence
+from summarise.features import FEATURES, QuestionView, feature_matrix
+from summarise.relevance import MODEL_PATH, RelevanceModel, load_model_file
+
+QUERY = np.array([1.0, 0.0, 0.0])
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=float)
+    return vector / np.linalg.norm(vector)
+
+
+def _features(question: str, *texts: str, vectors=None) -> dict[str, np.ndarray]:
+    vectors = vectors or [_unit(1, 1, 0)] * len(texts)
+    candidates = [CandidateSentence(f"c1:{i:03d}", "c1", "d1", 1, text, (), vector)
+                  for i, (text, vector) in enumerate(zip(texts, vectors))]
+    chunk = RetrievedChunk("c1", "d1", "d.pdf", 1, 1, 1.0, " ".join(texts),
+                           dense_similarity=0.5, sentence_count=len(texts))
+    rows = feature_matrix(QuestionView(question, QUERY), candidates, [chunk])
+    return {name: rows[:, i] for i, name in enumerate(FEATURES)}
+
+
+def test_cosines_of_sentence_window_and_gap():
+    f = _features("Wat is er bekend over eenzaamheid?", "Een zin over iets anders dan dit.",
+                  "Een tweede zin over iets anders.", vectors=[_unit(1, 0, 0), _unit(0, 1, 0)])
+    assert f["cos_sentence"].tolist() == pytest.approx([1.0, 0.0])
+    assert f["cos_gap"].tolist() == pytest.approx([0.0, -1.0])
+    assert f["cos_window"][0] == pytest.approx(f["cos_window"][1])  # neighbours share a window
+    assert f["cos_chunk"].tolist() == [0.5, 0.5]
+
+
+def test_term_share_counts_derivations_and_compound_parts():
+    f = _features("Is er eenzaamheid onder jongerenwerkers?",
+                  "De vereenzaming onder werkers in de jeugdzorg neemt toe.",
+                  "De gemeente opent in het voorjaar een nieuw zwembad.")
+    # eenzaam (in vereenzaam) and werker (head of jongerenwerker) are held; jonger is not
+    assert 0.4 < f["term_share"][0] < 1.0
+    assert f["term_share"][1] == 0.0
+    assert f["bm25_sentence"].tolist() == pytest.approx([1.0, 0.0])
+
+
+def test_numbers_names_and_answer_types_asked_and_stated():
+    f = _features("Hoeveel aanvragen kwamen er in 2024 binnen bij DUS-I in Utrecht?",
+                  "In 2024 kwamen 26 aanvragen binnen uit Utrecht en omgeving.",
+                  "Het aantal aanvragen wordt later bekendgemaakt door de dienst.")
+    assert f["numbers_asked"].tolist() == [1.0, 1.0]
+    assert f["numbers_in_sentence"].tolist() == [1.0, 0.0]
+    assert f["names_asked"][0] == 1.0 and f["names_in_sentence"][0] > f["names_in_sentence"][1]
+    assert f["asks_amount"].tolist() == [1.0, 1.0]
+    assert f["amount_stated"].tolist() == [1.0, 0.0]
+    assert f["asks_time"].tolist() == [0.0, 0.0]
+
+
+def test_form_signals_of_boilerplate():
+    f = _features("Wat zegt de brief over draagmoederschap?",
+                  "In deze brief beschrijven we de stand van zaken rond het onderzoek.",
+                  "Retouradres Postbus 20301 2500 EH Den Haag, telefoon en e-mail zijn bekend.",
+                  "This resolution is adopted by the Security Council of the United Nations.",
+                  "Dit betekent dat wensouders langer moeten wachten op een behandeling.")
+    assert f["about_document"].tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert f["boilerplate"].tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert f["english"][2] > 0.2 and f["english"][[0, 1, 3]].max() == 0.0
+    assert f["leans_back"].tolist() == [0.0, 0.0, 0.0, 1.0]
+    assert f["name_list"][2] > f["name_list"][3]
+
+
+def test_a_model_file_round_trips_and_squashes():
+    model = RelevanceModel(("cos_sentence",), np.array([0.5]), np.array([0.1]), np.array([2.0]),
+                           -1.0, 0.3, 0.6)
+    again = RelevanceModel.from_json(json.loads(json.dumps(model.to_json())))
+    rows = np.zeros((2, len(FEATURES)))
+    rows[:, FEATURES.index("cos_sentence")] = [0.5, 0.9]
+    assert again.probabilities(rows) == pytest.approx(model.probabilities(rows))
+    assert model.probabilities(rows)[0] == pytest.approx(1 / (1 + np.e))
+    assert model.probabilities(rows)[1] > 0.99
+
+
+def test_training_from_the_shipped_examples_reproduces_the_shipped_model(tmp_path):
+    shipped = load_model_file(MODEL_PATH)
+    name = shipped.meta["variant"]
+    variant = Variant(name, shipped.model.features, "logistic", float(name.rsplit("C=", 1)[1]))
+    result = train(EXAMPLES_PATH, tmp_path / "model.json", None, candidates=[variant])
+    assert result.thresholds == pytest.approx(
+        (shipped.model.answer_threshold, shipped.model.quote_threshold))
+    assert result.model.coef == pytest.approx(shipped.model.coef, abs=1e-4)
+    written = load_model_file(tmp_path / "model.json")
+    examples = read_examples(EXAMPLES_PATH)
+    assert set(written.folds) == set(examples.group)  # one model per left-out document
+    p = written.model.probabilities(examples.features)
+    assert p[examples.relevant].mean() > 5 * p[~examples.relevant].mean()
+
+
+def test_answer_figures_follow_the_thresholds():
+    examples = read_examples(EXAMPLES_PATH)
+    perfect = examples.relevant.astype(float)
+    figures = answer_figures(examples, perfect, 0.5, 0.5)
+    assert figures.refusal_accuracy == 1.0 and figures.citation_precision == 1.0
+    never = answer_figures(examples, perfect, 1.5, 1.5)
+    assert never.false_refusals == 1.0 and never.refusal_accuracy == 1.0
