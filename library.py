@@ -184,16 +184,22 @@ class Library:
     def _answer(self, question: str, filters: Filters, mode: str, word_budget: int,
                 topic: Topic | None = None) -> Summary:
         """Retrieve with ``filters`` and answer (or refuse) from what was found."""
-        result = self.search(question, filters=filters, mode=mode)
+        evidence, candidates, result = self.evidence(question, filters, mode)
         fetched = time.perf_counter()
-        stored = self.reader.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
-        evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
-                            result.terms_in_top)
-        summary = answer_question(question, evidence, _candidates(stored),
-                                  self.retriever.documents, word_budget, topic=topic)
+        summary = answer_question(question, evidence, candidates, self.retriever.documents,
+                                  word_budget, topic=topic)
         summary.timings_ms.update(result.timings_ms)
         summary.timings_ms["summarise_ms"] = (time.perf_counter() - fetched) * 1000
         return summary
+
+    def evidence(self, question: str, filters: Filters | None = None,
+                 mode: str = "hybrid") -> tuple[Evidence, list[CandidateSentence], SearchResult]:
+        """What an answer is chosen from: the retrieved chunks and their stored sentences."""
+        result = self.search(question, filters=filters, mode=mode)
+        stored = self.reader.sentences_of({c.chunk_id: c.sentence_count for c in result.chunks})
+        evidence = Evidence(result.query_vector, result.chunks, result.terms_known,
+                            result.terms_in_top)
+        return evidence, _candidates(stored), result
 
     def _rewritten(self, summary: Summary) -> Summary:
         """The answer with grounded prose from the optional rewriter (``RW_LLM_URL``), or
