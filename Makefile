@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install ocr-tools ingest eval bench lint clean
+.PHONY: run test install ocr-tools ingest eval train bench lint clean
 
 run: $(STAMP) ocr-tools
 	$(BIN)/rapportwijzer ingest corpus/ || true
@@ -44,6 +44,12 @@ eval: $(STAMP)
 	$(BIN)/rapportwijzer eval
 	@echo
 	$(BIN)/rapportwijzer eval --corpus eval/real/corpus
+
+# The relevance model (eval/train_relevance.py): examples re-derived from both indexes (seed and
+# real), variants compared leave-one-document-out, summarise/relevance_model.json and
+# eval/relevance/report.md written.
+train: $(STAMP) ocr-tools
+	$(BIN)/rapportwijzer train --extract
 
 # Throughput, latency at 1k/10k/100k chunks, disk and memory: a table and bench/results.json.
 bench: $(STAMP)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from core.settings import load_settings
 
+REAL_CORPUS = Path("eval/real/corpus")  # the development library of real PDFs (eval/real/README.md)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -133,6 +135,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--systems", default="hybrid,bm25,dense,naive",
                           help="te vergelijken systemen, kommagescheiden")
     evaluate.set_defaults(handler=_eval)
+
+    train = commands.add_parser("train", help="het relevantiemodel trainen / train the relevance "
+                                "model (leave-one-document-out)")
+    train.add_argument("--extract", action="store_true",
+                       help="eerst de voorbeelden opnieuw afleiden uit beide indexen (corpus/ en "
+                            "eval/real/corpus) / rebuild the examples from both indexes first")
+    train.set_defaults(handler=_train)
 
     bench = commands.add_parser("bench", help="snelheid en geheugen meten / run the benchmarks")
     bench.add_argument("sizes", nargs="*", type=int, help="indexgroottes in chunks "
@@ -280,6 +289,42 @@ def _eval(args: argparse.Namespace) -> int:
                        args.out or Path("eval/out") / evaluated.name,
                        args.report or evaluated.report, args.json, systems,
                        args.judgments or evaluated.judgments)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from eval.relevance_examples import EXAMPLES_PATH, extract, write_examples
+    from eval.runner import stderr_progress
+    from eval.train_relevance import REPORT_PATH, train
+
+    if args.extract:
+        write_examples(extract(_gold_libraries(), progress=stderr_progress))
+        print(f"[train] examples: {EXAMPLES_PATH}", file=sys.stderr)
+    result = train(progress=stderr_progress)
+    _print_table(["variant", "log loss", "Brier", "AUC", "ECE"],
+                 [[row["variant"], f"{row['log_loss']:.4f}", f"{row['brier']:.4f}",
+                   f"{row['auc']:.3f}", f"{row['ece']:.4f}"] for row in result.table])
+    answer, quote = result.thresholds
+    print(f"\nshipped: {result.chosen.name}; answer threshold {answer:.2f}, quote threshold "
+          f"{quote:.2f}; report: {REPORT_PATH}")
+    return 0
+
+
+def _gold_libraries() -> list:
+    """(name, library, questions, judgments) of the seed library and the real one, each index
+    brought up to date first."""
+    from eval.gold import DEFAULT_QUESTIONS, load_questions
+    from eval.judgments import DEFAULT_JUDGMENTS, load_judgments
+    from eval.runner import EvalLibrary
+    from library import Library
+
+    seed = Library(load_settings())
+    seed.ingest([seed.settings.corpus_dir])
+    real = EvalLibrary.beside(REAL_CORPUS)
+    real_library = Library(real.settings(load_settings()))
+    real_library.ingest([REAL_CORPUS], prune=True)
+    return [("seed", seed, load_questions(DEFAULT_QUESTIONS), load_judgments(DEFAULT_JUDGMENTS)),
+            (real.name, real_library, load_questions(real.questions),
+             load_judgments(real.judgments))]
 
 
 def _bench(args: argparse.Namespace) -> int:
