@@ -8,8 +8,8 @@ line has a size of its own), have no such hierarchy: there the title is the line
 "Betreft", "Onderwerp", "Titel", "Subject" or "Document", else the first line that can be one.
 Lines that are no title are skipped everywhere: page numbers and other lone numbers, a date or
 place-and-date line, "Retouradres", "Pagina 1 van 3", web and mail addresses, a running header
-(a line repeated on page 2), and an organisation's name alone (the letterhead; the publisher is
-found apart).
+(a line repeated on page 2, or fields parted by a bar: "GezondIn | Versneld leren"), and an
+organisation's name alone (the letterhead; the publisher is found apart).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingest.clean import join_lines
 from ingest.organisations import is_organisation_line, name_spans
 
 # A line at least this much larger than the body text is display type (a title or heading).
@@ -37,8 +38,9 @@ _MAX_TITLE_LINES = 4
 _LABEL = re.compile(r"^\s*(?:Betreft|Onderwerp|Titel|Subject|Document)\s*:?\s+(\S.*)$", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b(?:\d{1,2}\s+)?(?:jan|feb|maart|apr|mei|"
                    r"jun|jul|aug|sep|okt|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE)
-_NOISE = re.compile(r"retouradres|^pagina\s+\d+|^page\s+\d+|www\.|https?:|@|^datum\b|^versie\b",
-                    re.IGNORECASE)
+# (a bar between words parts a running header's fields: "GezondIn | Versneld leren")
+_NOISE = re.compile(r"retouradres|^pagina\s+\d+|^page\s+\d+|www\.|https?:|@|^datum\b|^versie\b"
+                    r"|\w\W*\s\|\s\W*\w", re.IGNORECASE)
 _FUNCTION_END = re.compile(r"\b(bij|van|de|het|een|en|of|over|voor|met|op|in|aan|te|tot|the|of|and)$",
                            re.IGNORECASE)
 
@@ -71,8 +73,8 @@ def cover_title(pages: Sequence[Sequence], page_texts: Sequence[str] = (),
             return respace(title, page_texts[number]) if number < len(page_texts) else title
     if field_title:
         return field_title
-    return next((line.text for candidates in pages_candidates for line in candidates
-                 if _can_be_title(line.text)), "")
+    return next((_with_broken_word(candidates, index) for candidates in pages_candidates
+                 for index, line in enumerate(candidates) if _can_be_title(line.text)), "")
 
 
 def page_lines(fragments: Sequence) -> list[Line]:
@@ -101,12 +103,15 @@ def page_lines(fragments: Sequence) -> list[Line]:
 
 
 def display_title(candidates: list[Line], page: list[Line], body: float) -> str:
-    """The top-most line of the largest display size (``body``: the body text's size) with the
-    display lines right below it; a single word alone ("Inhoud", "Financiën") is a heading, and
-    an organisation's name no title, so the next start is tried."""
+    """The first line of the largest display size in reading order (``body``: the body text's
+    size) with the display lines right below it; a single word alone ("Inhoud", "Financiën") is
+    a heading, and an organisation's name no title, so the next start is tried. A smaller
+    display run ending in a date below the title is its dateline, not a subtitle ("Adopted by
+    the Security Council at its 4644th meeting, on" / "8 November 2002")."""
     starts = [line for line in candidates
               if line.size >= _DISPLAY_RATIO * body and _can_be_title(line.text)]
-    for start in sorted(starts, key=lambda line: -line.size):  # stable: top-most first per size
+    for start in (line for size in sorted({line.size for line in starts}, reverse=True)
+                  for line in reading_order([line for line in starts if line.size == size])):
         index = page.index(start)
         parts, previous = [start], start
         for line in page[index + 1:]:
@@ -119,7 +124,7 @@ def display_title(candidates: list[Line], page: list[Line], body: float) -> str:
                 break
             parts.append(line)
             previous = line
-        title = join_lines([line.text for line in parts])
+        title = _joined([line.text for line in _without_dateline(parts)])
         if len(title.split()) >= 2 and not is_organisation_line(title):
             return title
     return ""
@@ -138,18 +143,50 @@ def labelled_title(lines: Sequence[str]) -> str:
             value = [match.group(1)]
             if _FUNCTION_END.search(value[0].strip()) and index + 1 < len(lines):
                 value.append(lines[index + 1])
-            return join_lines(value)
+            return _joined(value)
     return ""
 
 
-def join_lines(lines: Sequence[str]) -> str:
-    """Title lines as one: a word broken by a hyphen before a small letter is made whole."""
+def reading_order(lines: Sequence[Line]) -> list[Line]:
+    """Lines (top to bottom) as a reader takes them: column by column from the left, where
+    lines sharing some of their width are one column, top to bottom within a column."""
+    columns: list[list[Line]] = []
+    for line in lines:
+        column = next((column for column in columns
+                       if any(_overlaps(line, other) for other in column)), None)
+        if column is None:
+            columns.append([line])
+        else:
+            column.append(line)
+    return [line for column in sorted(columns, key=lambda column: min(line.x for line in column))
+            for line in column]
+
+
+def _without_dateline(parts: list[Line]) -> list[Line]:
+    """The title's lines without a dateline: the run of lines of one size, smaller than the
+    first line, that closes the title with a date."""
+    end = len(parts)
+    if end < 2 or not _is_date_line(parts[-1].text) or parts[-1].size >= 0.9 * parts[0].size:
+        return parts
+    while end > 1 and abs(parts[end - 1].size - parts[-1].size) < 0.5:
+        end -= 1
+    return parts[:end]
+
+
+def _with_broken_word(lines: list[Line], index: int) -> str:
+    """The line at ``index`` with the lines after it while a word breaks at a line's end
+    ("... ten tijde van coro-" / "na")."""
+    end = index + 1
+    while end < len(lines) and re.search(r"[^\W\d_]-$", lines[end - 1].text):
+        end += 1
+    return _joined([line.text for line in lines[index:end]])
+
+
+def _joined(lines: Sequence[str]) -> str:
+    """Title lines as one, a word broken over two lines made whole (as wrapped text lines)."""
     text = ""
     for line in (line.strip() for line in lines):
-        if re.search(r"[a-zà-ÿ]-$", text) and line[:1].islower():
-            text = text[:-1] + line
-        else:
-            text = f"{text} {line}" if text else line
+        text = join_lines(text, line, Counter()) if text else line
     return " ".join(text.split())
 
 
@@ -157,10 +194,14 @@ def _can_be_title(text: str) -> bool:
     letters = len(re.findall(r"[^\W\d_]", text))
     if letters < 4 or _NOISE.search(text) or is_organisation_line(text) or text.endswith(":"):
         return False  # (a line ending in ":" is a label)
-    without_date = _DATE.sub(" ", text)
-    words = re.findall(r"[^\W\d_]{2,}", without_date)
-    # "Den Haag, 3 april 2009" and "Versie: 19 april 2024" are dates, not titles.
-    return not (_DATE.search(text) and len(words) <= 2)
+    return not _is_date_line(text)
+
+
+def _is_date_line(text: str) -> bool:
+    """Whether a line is a date with at most two other words ("Den Haag, 3 april 2009",
+    "Versie: 19 april 2024")."""
+    words = re.findall(r"[^\W\d_]{2,}", _DATE.sub(" ", text))
+    return bool(_DATE.search(text)) and len(words) <= 2
 
 
 def _overlaps(line: Line, other: Line) -> bool:
@@ -196,9 +237,11 @@ def _without_letterheads(page: list[Line]) -> list[Line]:
 
 
 def _typeset(page: list[Line]) -> bool:
+    """Whether the page is set in a few font sizes (plain text lines have no size at all)."""
     counts = Counter()
     for line in page:
-        counts[round(line.size, 1)] += sum(ch.isalpha() for ch in line.text)
+        if line.size:
+            counts[round(line.size, 1)] += sum(ch.isalpha() for ch in line.text)
     total = sum(counts.values())
     return total > 0 and sum(n for _, n in counts.most_common(3)) >= _TYPESET_SHARE * total
 

@@ -8,9 +8,11 @@ import subprocess
 import sys
 
 from eval.metadata_score import Truth, publisher_right, score_corpus, summary_lines, title_right
+from ingest.cover import cover_title
 from ingest.document import parse_document
 from ingest.metadata import detect_date, detect_publisher, load_manifest
 from ingest.organisations import organisations, plausible_publisher, plausible_title
+from ingest.pdf_tables import Fragment
 from tests.conftest import CORPUS, ROOT
 
 
@@ -181,3 +183,38 @@ def test_the_metadata_score_compares_with_the_truth_and_its_parts(tmp_path):
     blind = score_corpus(corpus)
     assert [(r.file, r.title_right, r.publisher_right) for r in blind.rows] == [
         ("justitie-kamerbrief-draagmoederschap-2011.pdf", True, False)]
+
+
+# --- the title as a reader takes it from hand-made cover pages ---
+
+def _page(*lines: tuple[str, float, float, float]) -> list[Fragment]:
+    """A cover page from (text, size, x, y) lines, with body text below them to set its sizes."""
+    body = [Fragment(60.0, 400.0 - 12 * n, "Dit is de lopende tekst van het rapport, regel na regel.",
+                     10.0) for n in range(20)]
+    return [Fragment(x, y, text, size) for text, size, x, y in lines] + body
+
+
+def test_same_size_headings_are_read_column_by_column():
+    # A chart caption at the top of the right column and the title lower in the left one: the
+    # reader starts at the left column.
+    page = _page(("Spreiding aanvragers", 14.0, 400.0, 700.0),
+                 ("Regeling voor virtuele", 14.0, 60.0, 600.0),
+                 ("samenwerking in het onderwijs", 14.0, 60.0, 585.0))
+    assert cover_title([page]) == "Regeling voor virtuele samenwerking in het onderwijs"
+
+
+def test_a_dateline_below_the_title_is_no_subtitle():
+    page = _page(("Resolution 1441 (2002)", 14.0, 60.0, 700.0),
+                 ("Adopted by the Council at its 4644th meeting, on", 12.0, 60.0, 675.0),
+                 ("8 November 2002", 12.0, 60.0, 661.0))
+    assert cover_title([page]) == "Resolution 1441 (2002)"
+    # a smaller subtitle without a date stays part of the title
+    page = _page(("Accountantsprotocol", 20.0, 60.0, 700.0),
+                 ("behorend bij de regeling publieke gezondheid", 16.0, 60.0, 660.0))
+    assert cover_title([page]) == "Accountantsprotocol behorend bij de regeling publieke gezondheid"
+
+
+def test_a_running_header_with_bar_separated_fields_is_no_title():
+    text = "Bureau Zorg | Versneld leren\nVersneld leren over de aanpak ten tijde van coro-\nna\n\nTekst."
+    assert cover_title([()], [text]) == "Versneld leren over de aanpak ten tijde van corona"
+    assert cover_title([()], ["Een titel zonder breuk\nvolgende regel"]) == "Een titel zonder breuk"
