@@ -20,8 +20,10 @@ from index.store import Store, StoredSentence, connect
 from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
 from index.themes import ThemeTagger, theme_counts
 from ingest.manifest import update_manifest
-from summarise.answer import WORD_BUDGET, CandidateSentence, Evidence, Topic, answer_question
+from summarise.answer import WORD_BUDGET, answer_question
+from summarise.candidates import CandidateSentence, Evidence, Topic
 from summarise.digest import theme_digest
+from summarise.relevance import RelevanceModel, load_model_file
 from summarise.report import REPORT_WORDS, summarise_report
 
 # Ingest and the rewriter split sentences with spaCy, which imports torch: over a second of
@@ -156,8 +158,12 @@ class Library:
         return self.retriever.search(question, k=k, filters=filters, mode=mode)
 
     def ask(self, question: str, filters: Filters | None = None, mode: str = "hybrid",
-            word_budget: int = WORD_BUDGET) -> Summary:
+            word_budget: int = WORD_BUDGET, model: RelevanceModel | None = None) -> Summary:
         """A cited Dutch answer from the reports, or an honest refusal.
+
+        Sentences are chosen by the relevance model (``summarise/relevance_model.json``, or
+        ``model``: the evaluation passes each gold question the model trained without its
+        document).
 
         A question naming a publisher ("volgens de VNG") is answered from that publisher's
         reports, scored without the name; when they do not answer it, from the whole library
@@ -167,14 +173,15 @@ class Library:
         filters = filters or Filters()
         mention = None if filters.doc_ids or filters.publishers else find_source_mention(
             question, (info.publisher for info in self.retriever.documents.values()))
+        model = model or load_model_file().model
         summary = None
         if mention:
             topic_vector = self.retriever.query_vector(mention.topic)
             scoped = self._answer(question, replace(filters, publishers=mention.publishers), mode,
-                                  word_budget, Topic(mention.topic, topic_vector))
+                                  word_budget, model, Topic(mention.topic, topic_vector))
             if scoped.answered:
                 summary = replace(scoped, asked_of=mention.publishers)
-        summary = summary or self._answer(question, filters, mode, word_budget)
+        summary = summary or self._answer(question, filters, mode, word_budget, model)
         summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
         if self.settings.llm_url:
             summary = self._rewritten(summary)
@@ -182,12 +189,12 @@ class Library:
         return summary
 
     def _answer(self, question: str, filters: Filters, mode: str, word_budget: int,
-                topic: Topic | None = None) -> Summary:
+                model: RelevanceModel, topic: Topic | None = None) -> Summary:
         """Retrieve with ``filters`` and answer (or refuse) from what was found."""
         evidence, candidates, result = self.evidence(question, filters, mode)
         fetched = time.perf_counter()
         summary = answer_question(question, evidence, candidates, self.retriever.documents,
-                                  word_budget, topic=topic)
+                                  model, word_budget, topic=topic)
         summary.timings_ms.update(result.timings_ms)
         summary.timings_ms["summarise_ms"] = (time.perf_counter() - fetched) * 1000
         return summary

@@ -18,10 +18,11 @@ from index.embedders import Embedder
 from ingest.document import parse_document
 from ingest.metadata import load_manifest
 from ingest.sentences import split_sentences
-from summarise.answer import MAX_SENTENCES, WORD_BUDGET
+from summarise.answer import WORD_BUDGET
 
 WINDOW_CHARS = 1000
 TOP_K = 10
+ANSWER_SENTENCES = 3  # the baseline quotes its three best sentences, as a tutorial would
 COLLECTION = "naive_windows"
 
 
@@ -112,7 +113,7 @@ class NaiveBaseline:
                 continue
             chosen.append(NaiveSentence(text, hit.window_id, hit.file, hit.page))
             words += length
-            if len(chosen) == MAX_SENTENCES:
+            if len(chosen) == ANSWER_SENTENCES:
                 break
         return NaiveAnswer(tuple(chosen), tuple(hits))
 

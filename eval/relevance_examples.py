@@ -26,7 +26,7 @@ import numpy as np
 
 from eval.gold import GoldQuestion
 from eval.judgments import Judgments, holds_gold_quote
-from summarise.answer import Topic
+from summarise.candidates import Topic
 from summarise.features import FEATURES, quotable
 
 EXAMPLES_PATH = Path(__file__).resolve().parent / "relevance" / "examples.csv"

@@ -5,7 +5,6 @@ each. Every feature is a measurement any library has (a cosine, a share of the q
 whether a number the question asks about is there, whether the sentence talks about the
 document itself); none names a report, a publisher or a constant tuned to one. Which of them
 the model uses, and how much, is learned (``summarise/relevance.py``, ``eval/train_relevance.py``).
-Answer types (amount, time) and "leans back" are answer.py's own tests, reused.
 """
 
 from __future__ import annotations
@@ -22,7 +21,36 @@ from core.models import RetrievedChunk
 from core.question_names import names_in, question_names
 from core.whole_sentence import is_whole_sentence
 from index.dutch_words import compound_parts
-from summarise.answer import AMOUNT, TIME, CandidateSentence, Evidence, Topic, stands_alone
+from summarise.candidates import CandidateSentence, Evidence, Topic, position, stands_alone
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question asks for (an amount, a time), and how a sentence states one."""
+
+    asks: re.Pattern[str]
+    states: re.Pattern[str]
+
+
+AMOUNT = AnswerType(
+    asks=re.compile(r"\b(?:hoeveel|hoe (?:groot|hoog|lang|vaak)|welke? (?:percentage|aandeel|"
+                    r"deel|bedrag))\b", re.IGNORECASE),
+    # A number that is not a year, or a Dutch number word ("twintig", "een derde", "69 procent").
+    states=re.compile(
+        r"(?<![\w.,-])(?!(?:19|20)\d\d\b)\d[\d.,]*(?!\w)|%"
+        r"|\b(?:\w+en)?(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf"
+        r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig)"
+        r"(?:tallen)?\b|\b\w*(?:honderd|duizend|miljoen|miljard)(?:en)?\b"
+        r"|\b(?:procent|helft|derde|kwart)\b", re.IGNORECASE))
+TIME = AnswerType(
+    # "Wanneer" opening the question; inside it, it is mostly "if" ("wat doen gemeenten wanneer").
+    asks=re.compile(r"^\W*(?:(?:sinds|vanaf|tot) )?wanneer\b|\b(?:in|sinds|vanaf) welk jaar\b"
+                    r"|\bin welke (?:maand|periode)\b", re.IGNORECASE),
+    # A year, month, season or day of the week ("in september", "sinds 2014", "het najaar").
+    states=re.compile(
+        r"\b(?:(?:19|20)\d\d|januari|februari|maart|april|mei|juni|juli|augustus|september"
+        r"|oktober|november|december|voorjaar|zomer|najaar|winter|lente|herfst|maandag|dinsdag"
+        r"|woensdag|donderdag|vrijdag|zaterdag|zondag)\b", re.IGNORECASE))
 
 # The document speaking about itself: "In deze rapportage ...", "Dit document beschrijft ...".
 _ABOUT_DOCUMENT = re.compile(
@@ -147,10 +175,6 @@ def _windows(candidates: Sequence[CandidateSentence]) -> list[tuple[int, ...]]:
     return [tuple(where[(c.chunk_id, p)] for p in range(position(c) - 1, position(c) + 2)
                   if (c.chunk_id, p) in where) for c in candidates]
 
-
-def position(candidate: CandidateSentence) -> int:
-    """The sentence's place in its chunk (sentence ids end in ``:NNN``)."""
-    return int(candidate.sentence_id.rsplit(":", 1)[1])
 
 
 def _normalised(vector: np.ndarray) -> np.ndarray:

@@ -7,9 +7,6 @@ path. The file also holds the two thresholds chosen by leave-one-document-out cr
 (an answer is given when its best sentence clears ``answer_threshold``; another sentence joins
 it when it clears ``quote_threshold``), and one model per left-out document, so the evaluation
 can answer every gold question with a model that never saw its document.
-
-Not yet wired into answer selection (issue #19 is open): on out-of-fold answers it refuses
-better on the real library than the hand-set rules but loses seed figures (eval/relevance/report.md).
 """
 
 from __future__ import annotations
@@ -78,6 +75,12 @@ class ModelFile:
     groups: dict[str, str]  # "<library>/<question id>" -> its group
     meta: dict[str, Any]
 
+    def held_out(self, question_key: str) -> RelevanceModel | None:
+        """The model trained without the document group of gold question ``question_key``
+        ("<library>/<question id>"); None for a question the training did not see."""
+        group = self.groups.get(question_key)
+        return self.folds[group] if group is not None else None
+
 
 @cache
 def load_model_file(path: Path = MODEL_PATH) -> ModelFile:
@@ -90,7 +93,6 @@ def load_model_file(path: Path = MODEL_PATH) -> ModelFile:
     except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:
         raise ModelError(f"{path}: relevance model cannot be read ({error!r}); "
                          f"run `make train`") from error
-
 
 
 def select(probabilities: np.ndarray, vectors: Sequence[np.ndarray], lengths: Sequence[int],

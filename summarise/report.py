@@ -9,7 +9,8 @@ import numpy as np
 
 from core.models import DocumentInfo, Summary, SummarySentence
 from core.whole_sentence import is_whole_sentence
-from summarise.answer import CandidateSentence, cite, sources_of, stands_alone
+from summarise.answer import cite, sources_of
+from summarise.candidates import CandidateSentence, stands_alone
 
 REPORT_WORDS = 250
 REDUNDANT = 0.9

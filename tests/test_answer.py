@@ -12,14 +12,9 @@ import pytest
 from core.models import DocumentInfo, RetrievedChunk
 from core.whole_sentence import is_whole_sentence
 from eval.verbatim import Sources, check_summary
-from summarise.answer import (
-    NEAR_DUPLICATE,
-    OTHER_REPORT_CLOSENESS,
-    SCORE_MARGIN,
-    CandidateSentence,
-    Evidence,
-    answer_question,
-)
+from summarise.answer import answer_question
+from summarise.candidates import CandidateSentence, Evidence
+from summarise.relevance import RelevanceModel
 from tests.conftest import CORPUS, ROOT
 
 SEED_QUESTIONS = [
@@ -106,35 +101,6 @@ def test_cli_refusal_is_dutch(cli_env):
     assert "geven geen antwoord op deze vraag" in result.stdout
 
 
-def _candidate(index: int, text: str, vector) -> CandidateSentence:
-    return CandidateSentence(sentence_id=f"d:00000:{index:03d}", chunk_id="d:00000", doc_id="d",
-                             page=1, text=text, themes=(), vector=np.asarray(vector, np.float32))
-
-
-def test_sentences_without_the_questions_distinctive_words_are_left_out():
-    """Near in meaning is not enough: besides the best sentence, one that holds none of the
-    question's rarer words ('kostendelersnorm', '27') is not cited, while one that does is."""
-    question = "Tot welke leeftijd moet de kostendelersnorm volgens de VNG verdwijnen?"
-    query = np.array([1, 0, 0, 0], np.float32)
-    texts = [
-        "Schaf de kostendelersnorm af, in elk geval tot 27 jaar, zegt de VNG-commissie.",
-        "De kostendelersnorm treft vooral jongeren die bij hun ouders wonen.",
-        "De VNG-commissie roept gemeenten en Rijk op om samen te werken aan herstel.",
-        "De VNG-commissie heeft eerder kabinet en gemeenten geadviseerd over jongeren.",
-    ]
-    # About as close to the question (cosine 0.92-0.93), and apart from each other.
-    apart = np.array([[0, 1, 1, 1], [0, 1, -1, -1], [0, -1, 1, -1], [0, -1, -1, 1]]) / np.sqrt(3)
-    vectors = [a * query + np.sqrt(1 - a * a) * r for a, r in zip((0.92, 0.93, 0.93, 0.93), apart)]
-    candidates = [_candidate(i, t, v) for i, (t, v) in enumerate(zip(texts, vectors))]
-    chunk = RetrievedChunk(chunk_id="d:00000", doc_id="d", file="d.pdf", page_start=1,
-                           page_end=1, score=1.0, text=" ".join(texts))
-    info = DocumentInfo(doc_id="d", file="d.pdf", file_sha256="", title="T", publisher="VNG",
-                        date="2021", language="nl", pages=1, chunks=1)
-    summary = answer_question(question, Evidence(query, [chunk]), candidates, {"d": info},
-                              threshold=0.0)
-    assert [s.text for s in summary.sentences] == texts[:2]
-
-
 def test_literature_references_are_not_statements():
     assert not is_whole_sentence("Vergelijk o.a. VNG-essay (2019) De staat van het sociaal "
                                  "domein, pag. 19.")
@@ -196,152 +162,78 @@ def test_table_and_list_cells_glued_into_one_sentence_are_not_statements():
                              "online ondersteuning.")
 
 
-def _answer(question: str, texts: list[str], closeness: list[float]):
-    """``answer_question`` over one chunk whose sentences lie at the given cosines to the
-    query and far apart from each other."""
-    query = np.zeros(len(texts) + 1, np.float32)
+# A hand-made model: P rises with the sentence's cosine to the question, 0.5 at cosine 0.9.
+BY_COSINE = RelevanceModel(features=("cos_sentence",), mean=np.zeros(1), scale=np.ones(1),
+                           coef=np.array([40.0]), intercept=-36.0, answer_threshold=0.5,
+                           quote_threshold=0.3)
+
+
+def _model_answer(question: str, sentences: list[tuple[str, str, int, float]],
+                  model: RelevanceModel = BY_COSINE):
+    """``answer_question`` over (document, text, page, cosine to the query) sentences, one chunk
+    per document in order of first appearance, sentences far apart from each other."""
+    query = np.zeros(len(sentences) + 1)
     query[0] = 1
-    vectors = []
-    for i, a in enumerate(closeness):
-        v = np.zeros_like(query)
-        v[0], v[i + 1] = a, np.sqrt(1 - a * a)
-        vectors.append(v)
-    candidates = [_candidate(i, t, v) for i, (t, v) in enumerate(zip(texts, vectors))]
-    chunk = RetrievedChunk(chunk_id="d:00000", doc_id="d", file="d.pdf", page_start=1,
-                           page_end=1, score=1.0, text=" ".join(texts))
-    info = DocumentInfo(doc_id="d", file="d.pdf", file_sha256="", title="T", publisher="VNG",
-                        date="2021", language="nl", pages=1, chunks=1)
-    return answer_question(question, Evidence(query, [chunk]), candidates, {"d": info},
-                           threshold=0.0)
-
-
-def test_a_question_for_an_amount_is_answered_by_a_number_on_its_subject():
-    question = "Hoeveel gemeenten sprak GezondIn in 2020 over de schuldhulpverlening?"
-    texts = ["GezondIn sprak in 2020 met gemeenten over de aanpak van schuldhulpverlening.",
-             "GezondIn sprak met twintig gemeenten over de gevolgen voor schuldhulpverlening.",
-             "In november 2021 had nog maar 29 procent vertrouwen in de landelijke overheid."]
-    summary = _answer(question, texts, [0.95, 0.92, 0.94])
-    assert [s.text for s in summary.sentences] == [texts[1]]
-
-
-def test_a_question_for_an_amount_without_one_on_its_subject_is_refused():
-    """Numbers on another subject (trust) and years are no answer to 'how much on debt help'."""
-    question = "Hoeveel euro gaf het Rijk in 2021 uit aan schuldhulpverlening?"
-    texts = ["Het Rijk vraagt gemeenten in 2021 de schuldhulpverlening laagdrempelig te maken.",
-             "In november 2021 had nog maar 29 procent vertrouwen in de landelijke overheid."]
-    summary = _answer(question, texts, [0.93, 0.92])
-    assert not summary.answered
-    assert summary.reason == "weak_evidence"
-
-
-def test_a_question_asking_when_is_answered_by_a_sentence_stating_a_time():
-    """Nearer in meaning, the sentences on the talks say nothing of when the next round is."""
-    question = "Wanneer stond een vervolgronde van de gesprekken met gemeenten gepland?"
-    texts = ["GezondIn ging kort na de uitbraak met gemeenten in gesprek over hun aanpak.",
-             "Dit verslag beschrijft de uitkomsten van de gesprekken met gemeenten tot nu toe.",
-             "Naar verwachting volgt in september een nieuwe ronde gesprekken."]
-    summary = _answer(question, texts, [0.95, 0.94, 0.90])
-    assert [s.text for s in summary.sentences] == [texts[2]]
-
-
-def test_wanneer_inside_a_question_means_if_and_asks_no_time():
-    question = "Wat doen gemeenten wanneer inwoners schulden hebben?"
-    texts = ["Gemeenten bieden inwoners met schulden snel schuldhulpverlening aan.",
-             "In september 2021 hadden meer inwoners schulden dan een jaar eerder."]
-    summary = _answer(question, texts, [0.95, 0.85])
-    assert [s.text for s in summary.sentences] == [texts[0]]
-
-
-def test_sentences_well_below_the_best_are_not_cited_to_fill_the_budget():
-    question = "Wat doen gemeenten tegen eenzaamheid onder ouderen?"
-    texts = ["Gemeenten bestrijden eenzaamheid onder ouderen met huisbezoeken van vrijwilligers.",
-             "Gemeenten organiseren voor ouderen tegen eenzaamheid telefooncirkels en buurtkoffie.",
-             "Eenzaamheid onder ouderen nam toe tijdens de lockdowns, melden gemeenten."]
-    summary = _answer(question, texts, [0.95, 0.94, 0.95 - SCORE_MARGIN - 0.02])
-    assert [s.text for s in summary.sentences] == texts[:2]
-
-
-def _answer_from_chunks(question: str, chunks: list[list[str]], closeness: list[float]):
-    """``answer_question`` over chunks (lists of sentences, in rank order) whose sentences, in
-    order, lie at the given cosines to the query and far apart from each other."""
-    texts = [text for chunk in chunks for text in chunk]
-    query = np.zeros(len(texts) + 1, np.float32)
-    query[0] = 1
-    candidates, retrieved, i = [], [], 0
-    for number, chunk in enumerate(chunks):
-        chunk_id = f"d:{number:05d}"
-        for text in chunk:
-            vector = np.zeros_like(query)
-            vector[0], vector[i + 1] = closeness[i], np.sqrt(1 - closeness[i] ** 2)
-            candidates.append(CandidateSentence(
-                sentence_id=f"{chunk_id}:{i:03d}", chunk_id=chunk_id, doc_id="d", page=number + 1,
-                text=text, themes=(), vector=vector))
-            i += 1
-        retrieved.append(RetrievedChunk(chunk_id=chunk_id, doc_id="d", file="d.pdf",
-                                        page_start=number + 1, page_end=number + 1,
-                                        score=1.0 / (1 + number), text=" ".join(chunk)))
-    info = DocumentInfo(doc_id="d", file="d.pdf", file_sha256="", title="T", publisher="GezondIn",
-                        date="2020", language="nl", pages=len(chunks), chunks=len(chunks))
-    return answer_question(question, Evidence(query, retrieved), candidates, {"d": info},
-                           threshold=0.0)
-
-
-def test_a_question_naming_a_place_is_answered_from_the_passages_naming_it():
-    """Breda's steunpunten are as near in meaning as Vaals's, but the question asks about Vaals;
-    its passage is found even where the sentence itself does not repeat the name."""
-    question = "Hoe hebben ze in Vaals de buurtsteunpunten tijdens de lockdown vormgegeven?"
-    breda = ["In Breda bleven de buurtsteunpunten tijdens de lockdown open met vrijwilligers."]
-    vaals = ["In Vaals is veel veranderd tijdens de lockdown.",
-             "De fysieke buurtsteunpunten werden omgevormd naar online ondersteuning."]
-    summary = _answer_from_chunks(question, [breda, vaals], [0.95, 0.90, 0.93])
-    assert [s.text for s in summary.sentences] == vaals
-
-
-def test_a_name_no_passage_holds_leaves_the_answer_to_all_passages():
-    question = "Hoe hebben ze in Vaals de buurtsteunpunten tijdens de lockdown vormgegeven?"
-    chunks = [["In Breda bleven de buurtsteunpunten tijdens de lockdown open met vrijwilligers."],
-              ["Na de val van het kabinet gingen de buurtsteunpunten tijdens de lockdown online."]]
-    summary = _answer_from_chunks(question, chunks, [0.95, 0.94])
-    assert [s.text for s in summary.sentences] == [chunks[0][0], chunks[1][0]]
-
-
-def test_when_the_passages_naming_it_do_not_answer_all_passages_are_asked():
-    """The Westland passage names the place but not the number; the next passage gives it."""
-    question = "Hoeveel mensen werden op de eerste dag gevaccineerd in het Westland?"
-    chunks = [["In het Westland werkten uitzendbureaus mee aan een vaccinatieactie."],
-              ["Op de eerste dag zijn 1.200 mensen gevaccineerd, met verschillende nationaliteiten."]]
-    summary = _answer_from_chunks(question, chunks, [0.95, 0.94])
-    assert summary.answered
-    assert [s.text for s in summary.sentences] == [chunks[1][0]]
-
-
-def test_another_reports_sentence_joins_only_when_close_to_the_best():
-    """Sentences on the question's subject from a second report were seldom an answer unless
-    they said much the same as the best sentence; the best sentence's own report may add more."""
-    question = "Wat zeggen de rapporten over informele hulp in coronatijd?"
-    best = "In Wageningen zette het Welsaamnetwerk in coronatijd informele hulp op."
-    same_report = "Vrijwilligers boden er in coronatijd informele hulp aan ouderen."
-    close = "In Breda zetten inwoners in coronatijd binnen een week informele hulp op."
-    far = "Gemeenten zien dat informele hulp in coronatijd vaak niet geboden kon worden."
-    axes = np.eye(5, dtype=np.float32)
-    vectors = {best: 0.95 * axes[0] + np.sqrt(1 - 0.95 ** 2) * axes[1],
-               same_report: 0.92 * axes[0] + np.sqrt(1 - 0.92 ** 2) * axes[2],
-               close: 0.93 * axes[0] + 0.1 * axes[1] + np.sqrt(1 - 0.93 ** 2 - 0.01) * axes[3],
-               far: 0.93 * axes[0] + np.sqrt(1 - 0.93 ** 2) * axes[4]}
-    assert float(vectors[close] @ vectors[best]) >= OTHER_REPORT_CLOSENESS
-    assert float(vectors[far] @ vectors[best]) < OTHER_REPORT_CLOSENESS
-    assert float(vectors[close] @ vectors[best]) < NEAR_DUPLICATE
-    reports = {best: "a", same_report: "a", close: "b", far: "b"}
-    candidates = [CandidateSentence(sentence_id=f"{doc}:00000:{i:03d}", chunk_id=f"{doc}:00000",
-                                    doc_id=doc, page=1, text=text, themes=(), vector=vectors[text])
-                  for i, (text, doc) in enumerate(reports.items())]
-    retrieved = [RetrievedChunk(chunk_id=f"{doc}:00000", doc_id=doc, file=f"{doc}.pdf",
-                                page_start=1, page_end=1, score=1.0,
-                                text=" ".join(t for t, d in reports.items() if d == doc))
-                 for doc in ("a", "b")]
+    candidates, texts = [], {}
+    for i, (doc, text, page, cosine) in enumerate(sentences):
+        vector = np.zeros_like(query)
+        vector[0], vector[i + 1] = cosine, np.sqrt(1 - cosine ** 2)
+        position = sum(d == doc for d, *_ in sentences[:i])
+        candidates.append(CandidateSentence(f"{doc}:00000:{position:03d}", f"{doc}:00000", doc,
+                                            page, text, (), vector))
+        texts.setdefault(doc, []).append(text)
+    retrieved = [RetrievedChunk(f"{doc}:00000", doc, f"{doc}.pdf", 1, 2, 1.0, " ".join(parts),
+                                sentence_count=len(parts)) for doc, parts in texts.items()]
     infos = {doc: DocumentInfo(doc_id=doc, file=f"{doc}.pdf", file_sha256="", title=doc.upper(),
-                               publisher="GezondIn", date="2020", language="nl", pages=1, chunks=1)
-             for doc in ("a", "b")}
-    summary = answer_question(question, Evidence(axes[0], retrieved), candidates, infos,
-                              threshold=0.0)
-    assert [s.text for s in summary.sentences] == [best, same_report, close]
+                               publisher=f"Uitgever {doc.upper()}", date="2021", language="nl",
+                               pages=2, chunks=1) for doc in texts}
+    return answer_question(question, Evidence(query, retrieved), candidates, infos, model)
+
+
+def test_no_sentence_over_the_answer_threshold_is_a_refusal():
+    summary = _model_answer("Hoeveel gemeenten boden schuldhulp aan?", [
+        ("a", "Gemeenten bieden inwoners met schulden snel schuldhulpverlening aan.", 1, 0.88),
+        ("a", "Schulden nemen toe onder jongeren in grote steden.", 1, 0.80)])
+    assert not summary.answered and summary.reason == "weak_evidence"
+    assert summary.sentences == () and summary.retrieved
+
+
+def test_the_best_sentence_and_those_over_the_quote_threshold_are_quoted_in_reading_order():
+    texts = ["Gemeenten bestrijden eenzaamheid onder ouderen met huisbezoeken van vrijwilligers.",
+             "Eenzaamheid onder ouderen nam toe tijdens de lockdowns, melden gemeenten.",
+             "Gemeenten organiseren voor ouderen telefooncirkels en buurtkoffie."]
+    # P = 0.73, 0.01, 0.5: the first answers, the third joins (>= 0.3), the second does not.
+    summary = _model_answer("Wat doen gemeenten tegen eenzaamheid onder ouderen?",
+                            [("a", texts[0], 1, 0.925), ("a", texts[1], 1, 0.79),
+                             ("a", texts[2], 1, 0.9)])
+    assert summary.answered
+    assert [s.text for s in summary.sentences] == [texts[0], texts[2]]
+    assert all(c.quote == s.text and c.page == 1 for s in summary.sentences for c in s.citations)
+
+
+def test_a_sentence_leaning_on_the_one_before_is_shown_with_it():
+    lead = "In Vaals zijn de fysieke steunpunten in de wijken omgevormd naar online hulp."
+    leaning = "Dit leverde in de eerste maand veel meer contacten met ouderen op."
+    summary = _model_answer("Wat leverde de online hulp in Vaals op?",
+                            [("a", lead, 1, 0.85), ("a", leaning, 1, 0.95)])
+    assert [s.text for s in summary.sentences] == [f"{lead} {leaning}"]
+    assert summary.sentences[0].citations[0].quote == f"{lead} {leaning}"
+
+
+def test_a_leaning_sentence_is_not_joined_across_a_page_or_to_a_quoted_neighbour():
+    lead = "In Vaals zijn de fysieke steunpunten in de wijken omgevormd naar online hulp."
+    leaning = "Dit leverde in de eerste maand veel meer contacten met ouderen op."
+    across = _model_answer("Wat leverde de online hulp in Vaals op?",
+                           [("a", lead, 1, 0.85), ("a", leaning, 2, 0.95)])
+    assert [s.text for s in across.sentences] == [leaning]
+    both = _model_answer("Wat leverde de online hulp in Vaals op?",
+                         [("a", lead, 1, 0.93), ("a", leaning, 1, 0.95)])
+    assert [s.text for s in both.sentences] == [lead, leaning]
+
+
+def test_relevant_sentences_of_several_reports_show_each_report():
+    summary = _model_answer("Wat zeggen de rapporten over informele hulp in coronatijd?", [
+        ("a", "In Wageningen zette het Welsaamnetwerk in coronatijd informele hulp op.", 1, 0.95),
+        ("b", "In Breda zetten inwoners in coronatijd binnen een week informele hulp op.", 1, 0.93)])
+    assert [source.file for source in summary.sources] == ["a.pdf", "b.pdf"]
+    assert [s.citations[0].publisher for s in summary.sentences] == ["Uitgever A", "Uitgever B"]

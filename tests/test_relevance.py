@@ -10,7 +10,7 @@ import pytest
 from core.models import RetrievedChunk
 from eval.relevance_examples import EXAMPLES_PATH, read_examples
 from eval.train_relevance import Variant, answer_figures, train
-from summarise.answer import CandidateSentence
+from summarise.candidates import CandidateSentence
 from summarise.features import FEATURES, QuestionView, feature_matrix
 from summarise.relevance import MODEL_PATH, RelevanceModel, load_model_file
 

@@ -7,7 +7,7 @@ import sys
 
 from core.whole_sentence import is_whole_sentence
 from eval.verbatim import Sources, check_summary
-from summarise.answer import stands_alone
+from summarise.candidates import stands_alone
 from summarise.render import to_markdown
 from summarise.report import about_the_report
 from tests.conftest import CORPUS, ROOT
