@@ -7,8 +7,10 @@ out-of-fold log loss is shipped: it is the one whose probabilities are best cali
 what one threshold needs. The thresholds are then chosen on the same out-of-fold probabilities,
 with the answer selection itself (``summarise.answer.select``):
 
-- the answer threshold (refuse when no sentence clears it) maximises balanced accuracy: the mean
-  of refusal accuracy on the unanswerable questions and 1 - the false refusal rate;
+- the answer threshold (refuse when no sentence clears it) is the one with the best refusal
+  accuracy on the unanswerable questions among those refusing at most ``MAX_FALSE_REFUSALS`` of
+  the answerable ones (issue #19's bound: a wrong refusal costs an advisor an answer the
+  library holds);
 - the quote threshold (another sentence joins the best one) maximises F0.5 of the quoted
   sentences (precision weighted over recall) on the answered answerable questions.
 
@@ -38,6 +40,7 @@ from summarise.relevance import MODEL_PATH, RelevanceModel, select
 
 REPORT_PATH = Path(__file__).resolve().parent / "relevance" / "report.md"
 GRID = np.round(np.arange(0.02, 0.96, 0.01), 2)
+MAX_FALSE_REFUSALS = 0.1
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "dense": ("cos_sentence", "cos_gap", "cos_window", "cos_chunk", "chunk_rank"),
@@ -110,10 +113,6 @@ class AnswerFigures:
     quoted_recall: float
 
     @property
-    def balanced(self) -> float:
-        return (self.refusal_accuracy + 1 - self.false_refusals) / 2
-
-    @property
     def f05(self) -> float:
         p, r = self.citation_precision, self.quoted_recall
         return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
@@ -149,10 +148,12 @@ def answer_figures(examples: Examples, probabilities: np.ndarray, answer_thresho
 
 
 def choose_thresholds(examples: Examples, probabilities: np.ndarray) -> tuple[float, float]:
-    """The answer threshold with the best balanced accuracy (the lowest of ties), then the quote
-    threshold with the best F0.5 of the quoted sentences (the lowest of ties)."""
-    answer = max(GRID, key=lambda t: (round(answer_figures(examples, probabilities, t, 1.0)
-                                            .balanced, 6), -t))
+    """The answer threshold with the best refusal accuracy among those with at most
+    ``MAX_FALSE_REFUSALS`` false refusals (the lowest of ties), then the quote threshold with the
+    best F0.5 of the quoted sentences (the lowest of ties)."""
+    figures = {t: answer_figures(examples, probabilities, t, 1.0) for t in GRID}
+    allowed = [t for t in GRID if figures[t].false_refusals <= MAX_FALSE_REFUSALS] or [GRID[0]]
+    answer = max(allowed, key=lambda t: (round(figures[t].refusal_accuracy, 6), -t))
     quote = max(GRID, key=lambda t: (round(answer_figures(examples, probabilities, answer, t)
                                            .f05, 6), -t))
     return float(answer), float(quote)
