@@ -288,7 +288,7 @@ def _eval(args: argparse.Namespace) -> int:
     return run_command(library, args.gold or evaluated.questions, args.passages or evaluated.passages,
                        args.out or Path("eval/out") / evaluated.name,
                        args.report or evaluated.report, args.json, systems,
-                       args.judgments or evaluated.judgments)
+                       args.judgments or evaluated.judgments, evaluated.name)
 
 
 def _train(args: argparse.Namespace) -> int:

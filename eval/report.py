@@ -116,10 +116,18 @@ def format_table(result: EvalResult) -> str:
                     f"({meta['answerable']} answerable, "
                     f"{meta['unanswerable']} unanswerable), {meta['documents']} documents, "
                     f"embedder {meta['embedder']}; latencies in ms")
+    lines.insert(1, held_out_line(meta))
     lines += ["", *_verbatim_lines(result), "", *_report_lines(result), "", *_theme_lines(result)]
     if result.meta.get("metadata"):
         lines += ["", *summary_lines([result.meta["metadata"]])]
     return "\n".join(lines)
+
+
+def held_out_line(meta: dict) -> str:
+    """How many questions the pipeline answered leave-one-document-out."""
+    return (f"Pipeline answers leave-one-document-out: {meta.get('held_out_models', 0)} of "
+            f"{meta['questions']} questions answered by the relevance model trained without their "
+            f"document (the others by the shipped model).")
 
 
 def write_markdown(result: EvalResult, path: Path, plots: list[Path]) -> Path:
@@ -132,7 +140,7 @@ def write_markdown(result: EvalResult, path: Path, plots: list[Path]) -> Path:
         f"`{meta.get('corpus', 'corpus')}`: {meta['questions']} questions "
         f"({meta['answerable']} answerable, {meta['unanswerable']} unanswerable), "
         f"{meta['passages']} labelled passages, {meta['documents']} indexed documents, "
-        f"embedder `{meta['embedder']}`. Latencies in milliseconds.", "",
+        f"embedder `{meta['embedder']}`. Latencies in milliseconds. {held_out_line(meta)}", "",
         "| " + " | ".join(header) + " |", "|" + "---|" * len(header),
     ]
     for name, figures in result.systems.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from eval.matching import matched_quotes, matches, normalise
 from eval.naive import NaiveBaseline
 from eval.report_summaries import ReportRow, evaluate_report_summaries
 from eval.verbatim import Sources, check
+from summarise.relevance import RelevanceModel, load_model_file
 
 PIPELINE_MODES = ("hybrid", "bm25", "dense")
 SYSTEMS = (*PIPELINE_MODES, "naive")
@@ -162,16 +163,18 @@ class FreshQueries:
 
 
 class PipelineSystem:
-    """The real pipeline through the library facade, in one retrieval mode."""
+    """The real pipeline through the library facade, in one retrieval mode. A gold question is
+    answered with its held-out relevance model (trained without its document) when ``models``
+    has one, so the figures are leave-one-document-out."""
 
-    def __init__(self, library, mode: str) -> None:
-        self.library, self.mode = library, mode
+    def __init__(self, library, mode: str, models: Mapping[str, RelevanceModel]) -> None:
+        self.library, self.mode, self.models = library, mode, models
 
     def search(self, question: str) -> list[str]:
         return [c.text for c in self.library.search(question, k=K, mode=self.mode).chunks]
 
     def ask(self, question: str) -> Answer:
-        summary = self.library.ask(question, mode=self.mode)
+        summary = self.library.ask(question, mode=self.mode, model=self.models.get(question))
         return Answer(summary.answered, tuple(
             Cited(s.text, citation.file, citation.page, _source_text(s, summary.retrieved))
             for s in summary.sentences for citation in s.citations))
@@ -194,9 +197,11 @@ class NaiveSystem:
 def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[LabelledPassage],
              naive_dir: Path, systems: Sequence[str] = SYSTEMS,
              progress: Callable[[str], None] | None = None,
-             judgments: Judgments | None = None) -> EvalResult:
+             judgments: Judgments | None = None, library_name: str = "seed") -> EvalResult:
     """Score ``systems`` on ``questions``, the report summaries, and the tagger on ``passages``,
-    all in this process; cited sentences are looked up in ``judgments``."""
+    all in this process; cited sentences are looked up in ``judgments``. Each question the
+    relevance model was trained on (as ``<library_name>/<id>``) is answered by the model
+    trained without its document."""
     documents = library.documents()
     if not documents:
         raise RuntimeError("de index is leeg: draai eerst `rapportwijzer ingest corpus/` / "
@@ -204,10 +209,13 @@ def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[Labe
     # Every gold question is timed as a new question: queries skip the embedding cache.
     embedder = FreshQueries(library.embedder)
     library = type(library)(library.settings, embedder)
+    model_file = load_model_file()
+    held_out = {q.question: model_file.held_out(f"{library_name}/{q.id}") for q in questions}
+    models = {text: model for text, model in held_out.items() if model is not None}
     runners: dict[str, PipelineSystem | NaiveSystem] = {}
     for name in systems:
         if name in PIPELINE_MODES:
-            runners[name] = PipelineSystem(library, name)
+            runners[name] = PipelineSystem(library, name, models)
         elif name == "naive":
             _say(progress, "building the naive baseline (1,000-character windows)")
             files = [library.settings.corpus_dir / info.file for info in documents]
@@ -240,6 +248,7 @@ def run_eval(library, questions: Sequence[GoldQuestion], passages: Sequence[Labe
               "answerable": sum(q.answerable for q in questions),
               "unanswerable": sum(not q.answerable for q in questions),
               "passages": len(passages), "documents": len(documents),
+              "held_out_models": len(models),
               "corpus": str(library.settings.corpus_dir),
               "embedder": library.embedder.name, "k": K},
     )
@@ -362,7 +371,7 @@ def stderr_progress(message: str) -> None:
 
 def run_command(library, gold: Path, passages: Path | None, out_dir: Path, report: Path | None,
                 as_json: bool, systems: Sequence[str] = SYSTEMS,
-                judgments: Path = DEFAULT_JUDGMENTS) -> int:
+                judgments: Path = DEFAULT_JUDGMENTS, library_name: str = "seed") -> int:
     """`rapportwijzer eval`: run, print the table (or JSON), write the report, plots and JSON,
     and the cited sentences no judgment covers yet to ``out_dir/unjudged.jsonl``. Without
     ``passages`` the themes are not scored."""
@@ -385,7 +394,7 @@ def run_command(library, gold: Path, passages: Path | None, out_dir: Path, repor
         return 2
     try:
         result = run_eval(library, questions, labelled, out_dir / "naive-index", systems,
-                          progress=stderr_progress, judgments=judged)
+                          progress=stderr_progress, judgments=judged, library_name=library_name)
     except RuntimeError as error:
         print(f"Fout / error: {error}", file=sys.stderr)
         return 1
