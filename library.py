@@ -20,6 +20,7 @@ from index.store import Store, StoredSentence, connect
 from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_profiles
 from index.themes import ThemeTagger, theme_counts
 from ingest.manifest import update_manifest
+from summarise.absent_names import absent_from_library, holds_in
 from summarise.answer import WORD_BUDGET, answer_question
 from summarise.candidates import CandidateSentence, Evidence, Topic
 from summarise.digest import theme_digest
@@ -50,6 +51,7 @@ class Library:
         self.settings = settings
         self._embedder = embedder
         self._one_shot = one_shot
+        self._holds: tuple[str, Callable[[str], bool]] | None = None
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -174,8 +176,14 @@ class Library:
         mention = None if filters.doc_ids or filters.publishers else find_source_mention(
             question, (info.publisher for info in self.retriever.documents.values()))
         model = model or load_model_file().model
+        absent = absent_from_library(question, self._library_holds())
         summary = None
-        if mention:
+        if absent:  # never a look-alike as the answer: say so, with the nearest passages
+            found = self.search(question, filters=filters, mode=mode)
+            summary = Summary(question=question, answered=False, sentences=(), sources=(),
+                              reason="not_in_library", retrieved=tuple(found.chunks),
+                              timings_ms=dict(found.timings_ms), absent=absent)
+        elif mention:
             topic_vector = self.retriever.query_vector(mention.topic)
             scoped = self._answer(question, replace(filters, publishers=mention.publishers), mode,
                                   word_budget, model, Topic(mention.topic, topic_vector))
@@ -187,6 +195,13 @@ class Library:
             summary = self._rewritten(summary)
         summary.timings_ms["total_ms"] = (time.perf_counter() - started) * 1000
         return summary
+
+    def _library_holds(self) -> Callable[[str], bool]:
+        """Whether a word occurs anywhere in the library, rebuilt when documents change."""
+        retriever = self.retriever
+        if self._holds is None or self._holds[0] != retriever.fingerprint:
+            self._holds = (retriever.fingerprint, holds_in(*retriever.library_words()))
+        return self._holds[1]
 
     def _answer(self, question: str, filters: Filters, mode: str, word_budget: int,
                 model: RelevanceModel, topic: Topic | None = None) -> Summary:

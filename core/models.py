@@ -186,3 +186,6 @@ class Summary:
     rewrite_notes: tuple[str, ...] = ()  # why a rewrite was not used (Dutch), if one was tried
     # The publishers a question named, whose reports alone were searched (core/source_mentions.py).
     asked_of: tuple[str, ...] = ()
+    # Names and years the question asks about that no report of the library holds: the answer is
+    # that plain statement (summarise/absent_names.py), with the nearest passages.
+    absent: tuple[str, ...] = ()

@@ -110,6 +110,19 @@ class Retriever:
         self._dense = DenseIndex(self.store, bm25.chunk_ids, vectors[order])
         self._bm25, self._fingerprint = bm25, fingerprint
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever documents are committed or removed (the derived indexes' key)."""
+        return self._fingerprint
+
+    def library_words(self) -> tuple[frozenset[str], list[str]]:
+        """The BM25 vocabulary (stems of every chunk's words) and the texts it leaves out:
+        section headings, titles and publishers."""
+        assert self._bm25 is not None
+        headings = [record["meta"].get("section", "") for record in self._records.values()]
+        return self._bm25.vocabulary, headings + [f"{info.title} {info.publisher}"
+                                                  for info in self.documents.values()]
+
     def query_vector(self, question: str) -> np.ndarray:
         """The question's query embedding, its frame ("Wat zeggen de rapporten over") left out."""
         return self.embedder.embed_queries([question_focus(question)])[0]

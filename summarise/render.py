@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.models import Citation, Summary, SummarySentence
+from summarise.absent_names import absence_statement
 
 NOT_COVERED = "De rapporten in de bibliotheek geven geen antwoord op deze vraag."
 NOTHING_TO_SUMMARISE = {
@@ -47,7 +48,10 @@ def to_markdown(summary: Summary) -> str:
 
 
 def _refusal(summary: Summary) -> str:
-    lines = [NOT_COVERED if summary.kind == "answer" else NOTHING_TO_SUMMARISE[summary.kind]]
+    if summary.absent:
+        lines = [absence_statement(summary.absent)]
+    else:
+        lines = [NOT_COVERED if summary.kind == "answer" else NOTHING_TO_SUMMARISE[summary.kind]]
     if summary.retrieved:
         lines += ["", "Misschien relevant:"]
         lines += [f"- {chunk.file}, p. {chunk.page_start}: {_excerpt(chunk.text)}"

@@ -15,6 +15,7 @@ from eval.verbatim import Sources, check_summary
 from summarise.answer import answer_question
 from summarise.candidates import CandidateSentence, Evidence
 from summarise.relevance import RelevanceModel
+from summarise.render import to_markdown
 from tests.conftest import CORPUS, ROOT
 
 SEED_QUESTIONS = [
@@ -98,7 +99,13 @@ def test_cli_refusal_is_dutch(cli_env):
         [sys.executable, "-m", "cli", "ask", "Wie won de Tour de France in 1995?"],
         cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300, check=True,
     )
-    assert "geven geen antwoord op deze vraag" in result.stdout
+    assert result.stdout.startswith("De bibliotheek noemt ‘Tour de France’ nergens. "
+                                    "De bibliotheek bevat geen gegevens over 1995.")
+    unnamed = subprocess.run(
+        [sys.executable, "-m", "cli", "ask", "Wat waren de uitslagen van de voetbalwedstrijden?"],
+        cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300, check=True,
+    )
+    assert "geven geen antwoord op deze vraag" in unnamed.stdout
 
 
 def test_literature_references_are_not_statements():
@@ -237,3 +244,14 @@ def test_relevant_sentences_of_several_reports_show_each_report():
         ("b", "In Breda zetten inwoners in coronatijd binnen een week informele hulp op.", 1, 0.93)])
     assert [source.file for source in summary.sources] == ["a.pdf", "b.pdf"]
     assert [s.citations[0].publisher for s in summary.sentences] == ["Uitgever A", "Uitgever B"]
+
+
+def test_a_question_naming_what_the_library_does_not_hold_says_so(corpus_library):
+    summary = corpus_library.ask("Wat adviseerde de Zwanenburgcommissie over eenzaamheid?")
+    assert not summary.answered and summary.reason == "not_in_library"
+    assert summary.absent == ("Zwanenburgcommissie",)
+    text = to_markdown(summary)
+    assert text.startswith("De bibliotheek noemt ‘Zwanenburgcommissie’ nergens.")
+    assert "Misschien relevant:" in text  # what the library does hold nearby
+    named = corpus_library.ask("Wat adviseert de VNG gemeenten over eenzaamheid?")
+    assert named.absent == ()

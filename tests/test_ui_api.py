@@ -30,4 +30,4 @@ def test_the_app_answers_a_question_with_citations(served_app):
 def test_the_app_refuses_an_unrelated_question_in_dutch(served_app):
     client = Client(served_app, verbose=False)
     answer = client.predict("Wie won de Tour de France in 1995?", api_name="/ask")
-    assert "geven geen antwoord op deze vraag" in answer
+    assert "De bibliotheek noemt ‘Tour de France’ nergens." in answer
