@@ -10,7 +10,7 @@ from docx import Document
 from summarise.export import docx_bytes, to_docx, to_markdown_file
 from summarise.render import NOT_COVERED, format_source, source_number, to_markdown
 
-QUESTION = "Wat zeggen de rapporten over schulden bij jongeren?"
+QUESTION = "Wat zijn de gevolgen van corona voor de mentale gezondheid?"
 REFUSED = "Wat waren de uitslagen van de voetbalwedstrijden in de eredivisie?"
 
 

@@ -282,7 +282,7 @@ def test_metadata_is_edited_and_a_report_removed(page, small_app, small_library)
 
 
 def test_theme_chips_show_only_the_bullets_of_their_theme(page, corpus_app, corpus_library):
-    question = "Wat zeggen de rapporten over schulden bij jongeren?"
+    question = "Hoe kunnen gemeenten samenwerken met lokale partners in een crisis?"
     expected = corpus_library.ask(question)
     total = len(expected.sentences)
     theme = min(expected.themes, key=lambda t: t.count)
