@@ -168,7 +168,7 @@ class Library:
         document).
 
         A question naming a publisher ("volgens de VNG") is answered from that publisher's
-        reports, scored without the name; when they do not answer it, from the whole library
+        reports, scored without the name, unless the whole library's answer is more probable
         (the name may have been the topic). A filter on documents or publishers the user set
         wins over a name in the question."""
         started = time.perf_counter()
@@ -187,8 +187,10 @@ class Library:
             topic_vector = self.retriever.query_vector(mention.topic)
             scoped = self._answer(question, replace(filters, publishers=mention.publishers), mode,
                                   word_budget, model, Topic(mention.topic, topic_vector))
-            if scoped.answered:
-                summary = replace(scoped, asked_of=mention.publishers)
+            whole = self._answer(question, filters, mode, word_budget, model)
+            # The named reports answer unless the whole library answers more probably.
+            summary = (replace(scoped, asked_of=mention.publishers)
+                       if scoped.answered and scoped.confidence >= whole.confidence else whole)
         summary = summary or self._answer(question, filters, mode, word_budget, model)
         summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
         if self.settings.llm_url:

@@ -189,3 +189,5 @@ class Summary:
     # Names and years the question asks about that no report of the library holds: the answer is
     # that plain statement (summarise/absent_names.py), with the nearest passages.
     absent: tuple[str, ...] = ()
+    # P(the best quoted sentence answers the question), from the relevance model; 0 if refused.
+    confidence: float = 0.0

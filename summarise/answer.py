@@ -41,7 +41,8 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
                     key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
     sentences = tuple(_bullet(c, candidates, quoted, documents[c.doc_id]) for c in quoted)
     return Summary(question=question, answered=True, sentences=sentences,
-                   sources=sources_of(sentences), retrieved=tuple(retrieved))
+                   sources=sources_of(sentences), retrieved=tuple(retrieved),
+                   confidence=float(probabilities[chosen[0]]))
 
 
 def _bullet(sentence: CandidateSentence, candidates: Sequence[CandidateSentence],
