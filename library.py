@@ -177,7 +177,6 @@ class Library:
             question, (info.publisher for info in self.retriever.documents.values()))
         model = model or load_model_file().model
         absent = absent_from_library(question, self._library_holds())
-        summary = None
         if absent:  # never a look-alike as the answer: say so, with the nearest passages
             found = self.search(question, filters=filters, mode=mode)
             summary = Summary(question=question, answered=False, sentences=(), sources=(),
@@ -191,7 +190,8 @@ class Library:
             # The named reports answer unless the whole library answers more probably.
             summary = (replace(scoped, asked_of=mention.publishers)
                        if scoped.answered and scoped.confidence >= whole.confidence else whole)
-        summary = summary or self._answer(question, filters, mode, word_budget, model)
+        else:
+            summary = self._answer(question, filters, mode, word_budget, model)
         summary = replace(summary, themes=theme_counts(summary.sentences, self.tagger))
         if self.settings.llm_url:
             summary = self._rewritten(summary)
