@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
-
-from core.whole_sentence import is_whole_sentence
 
 
 def year_of(date: str) -> int | None:
@@ -72,12 +69,6 @@ class Chunk:
     char_end: int
     sentences: tuple[Sentence, ...] = ()
     themes: tuple[str, ...] = ()
-
-    @cached_property
-    def whole_sentences(self) -> tuple[Sentence, ...]:
-        """The sentences that become sentence records (embedded, tagged, quotable); headings,
-        table cells and references stay in the chunk's text only."""
-        return tuple(s for s in self.sentences if is_whole_sentence(s.text))
 
     def layout(self) -> str:
         """Where each sentence begins in ``text`` and on which page, as "start@page ...": a

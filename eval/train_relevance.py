@@ -52,6 +52,8 @@ FEATURE_SETS["dense+lexical+match"] = (
     *FEATURE_SETS["dense+lexical"], "names_asked", "names_in_sentence", "names_in_chunk",
     "numbers_asked", "numbers_in_sentence", "numbers_in_chunk", "asks_amount", "amount_stated",
     "asks_time", "time_stated")
+FEATURE_SETS["dense+lexical+match+whole"] = (*FEATURE_SETS["dense+lexical+match"],
+                                             "whole_sentence")
 FEATURE_SETS["all"] = FEATURES
 REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0)
 

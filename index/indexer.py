@@ -121,7 +121,7 @@ def _ingest_one(path: Path, store: Store, embedder: Embedder, manifest_entry: di
     chunks = parsed.chunks
     passages = [passage_text(c.text, c.section) for c in chunks]
     chunk_vectors = embedder.embed_passages(passages)
-    sentence_vectors = embedder.embed_passages([s.text for c in chunks for s in c.whole_sentences])
+    sentence_vectors = embedder.embed_passages([s.text for c in chunks for s in c.sentences])
     if tagger is not None:  # themes from the vectors just computed: no extra embedding
         chunks = tag_chunks(tagger, chunks, passages, chunk_vectors, sentence_vectors)
     if previous is not None:

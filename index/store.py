@@ -178,7 +178,7 @@ class Store:
         ]
         self._add(self.chunks, [c.chunk_id for c in chunks], [c.text for c in chunks],
                   chunk_vectors, chunk_meta)
-        sentences = [s for c in chunks for s in c.whole_sentences]
+        sentences = [s for c in chunks for s in c.sentences]
         sentence_meta = [
             _without_empty({**base, "chunk_id": s.chunk_id, "page": s.page,
                             "position": int(s.sentence_id.rsplit(":", 1)[1]),
@@ -302,8 +302,9 @@ class Store:
     @_reachable
     def sentences_of(self, sentence_counts: Mapping[str, int | None]) -> list[StoredSentence]:
         """The sentence records of the given chunks (chunk id -> how many sentences it holds,
-        its headings and cells included), with their vectors, in document order. Only whole
-        sentences are records, so some positions have none.
+        its headings and cells included), with their vectors, in document order. Chunks written
+        before every sentence became a record hold whole sentences only, so some of their
+        positions have none.
 
         Sentence ids are derived from the counts, since a lookup by id stays fast as the index
         grows and a metadata filter does not; a chunk without a count (written before counts

@@ -16,11 +16,11 @@ from index.themes import ThemeTagger, tag_chunk_sentences
 
 def tag_chunks(tagger: ThemeTagger, chunks: Sequence[Chunk], passages: Sequence[str],
                chunk_vectors: np.ndarray, sentence_vectors: np.ndarray) -> list[Chunk]:
-    """The chunks with ``themes`` set on them and their whole sentences, from the vectors just
+    """The chunks with ``themes`` set on them and on their sentences, from the vectors just
     computed for indexing (``passages[i]`` is the text embedded for chunk i, ``sentence_vectors``
-    follow the chunks' ``whole_sentences``): no extra embedding."""
+    follow the chunks' sentences in order): no extra embedding."""
     chunk_tags = tagger.tag_vectors(passages, chunk_vectors)
-    owned = [(i, s) for i, chunk in enumerate(chunks) for s in chunk.whole_sentences]  # vectors' order
+    owned = [(i, s) for i, chunk in enumerate(chunks) for s in chunk.sentences]  # vectors' order
     sentence_tags = dict(zip((s.sentence_id for _, s in owned), tag_chunk_sentences(
         tagger, chunk_tags, [s.text for _, s in owned], sentence_vectors, [i for i, _ in owned])))
     return [replace(chunk, themes=tags,

@@ -97,15 +97,16 @@ FEATURES: tuple[str, ...] = (
     "leans_back",          # opens by pointing back ("Dit", "Deze", "Zij")
     "words",               # log(number of words)
     "digit_share",         # share of characters that are digits
+    "whole_sentence",      # a full statement, not a heading, cell, footnote or reference
 )
 
 
 def quotable(evidence: Evidence, candidates: Sequence[CandidateSentence],
              topic: Topic) -> tuple[list[CandidateSentence], np.ndarray]:
-    """The sentences of the retrieved chunks that can be quoted (whole sentences), and their
-    feature rows: what the model scores."""
+    """The sentences of the retrieved chunks (headings and table cells too), and their feature
+    rows: what the model scores."""
     in_retrieved = {chunk.chunk_id for chunk in evidence.retrieved}
-    pool = [c for c in candidates if c.chunk_id in in_retrieved and is_whole_sentence(c.text)]
+    pool = [c for c in candidates if c.chunk_id in in_retrieved]
     view = QuestionView(topic.text, topic.vector, evidence.terms_known, evidence.terms_in_top)
     return pool, feature_matrix(view, pool, evidence.retrieved)
 
@@ -164,7 +165,7 @@ def feature_matrix(question: QuestionView, candidates: Sequence[CandidateSentenc
             float(bool(_ABOUT_DOCUMENT.search(text))), float(bool(_BOILERPLATE.search(text))),
             _capitalised_share(text), _english_share(words),
             float(not stands_alone(text)), math.log(max(len(words), 1)),
-            sum(ch.isdigit() for ch in text) / max(len(text), 1),
+            sum(ch.isdigit() for ch in text) / max(len(text), 1), float(is_whole_sentence(text)),
         ])
     return np.array(rows, dtype=float)
 

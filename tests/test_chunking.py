@@ -146,10 +146,10 @@ def test_a_paragraph_continued_after_a_bracket_on_the_next_page_is_one_sentence(
     assert [s.text for s in laid_out.sentences] == [merged, "Daarna volgt meer."]
     assert [s.page for s in laid_out.sentences] == [1, 2]
     chunk = chunk_document("d", laid_out)[0]
-    assert [s.text for s in chunk.whole_sentences] == [merged]
+    assert [s.text for s in chunk.sentences] == [merged, "Daarna volgt meer."]
     assert chunk.layout() == f"0@1 {len(merged) + 1}@2"
     vng = parsed_corpus["vng-2021-sociaal-sterker-de-crisis-uit.pdf"]
-    assert [s.page for c in vng.chunks for s in c.whole_sentences  # the gold quote of q008
+    assert [s.page for c in vng.chunks for s in c.sentences  # the gold quote of q008
             if "schaf de kostendelersnorm af (in elk geval tot 27 jaar) en realiseer" in s.text
             ] == [9]
 
@@ -172,7 +172,7 @@ def test_list_items_that_complete_their_lead_in_are_one_sentence():
         (1, "Zorg dat de crisis niet uitmondt in een schuldencrisis."), (1, joined),
         (2, "Inwoners hebben ruimte nodig om zelf problemen op te pakken.")]
     chunk = chunk_document("d", laid_out)[0]
-    assert joined in [s.text for s in chunk.whole_sentences]
+    assert joined in [s.text for s in chunk.sentences]
     assert sentences_on_page(chunk.text, chunk.layout(), 1) == [
         "Zorg dat de crisis niet uitmondt in een schuldencrisis.", joined]
 

@@ -76,6 +76,14 @@ def test_form_signals_of_boilerplate():
     assert f["name_list"][2] > f["name_list"][3]
 
 
+def test_headings_and_table_cells_are_candidates_marked_as_no_whole_sentence():
+    f = _features("Met hoeveel landen wordt samengewerkt?", "Resultaten eerste aanvraagronde",
+                  "In totaal wordt met 55 landen samengewerkt:",
+                  "Totaal toegekende subsidie € 1.650.000",
+                  "De projecten werken samen met universiteiten in 55 landen.")
+    assert f["whole_sentence"].tolist() == [0.0, 0.0, 0.0, 1.0]
+
+
 def test_a_model_file_round_trips_and_squashes():
     model = RelevanceModel(("cos_sentence",), np.array([0.5]), np.array([0.1]), np.array([2.0]),
                            -1.0, 0.3, 0.6)

@@ -104,9 +104,10 @@ def test_library_page_text_metadata_edit_and_removal(tmp_path, embedder):
                       embedder)
     library.ingest([corpus])
     info = library.documents()[0]
-    # The page shows every line; only whole sentences are sentence records (quotable).
+    # The page shows every line, and every sentence is a record the relevance model can weigh.
     assert library.page_text(info.doc_id, 1) == f"{first} {reference} {second}"
-    assert [s.text for s in library.store.sentences_where({"doc_id": info.doc_id})] == [first, second]
+    assert [s.text for s in library.store.sentences_where({"doc_id": info.doc_id})] == [
+        first, reference, second]
     updated = library.update_metadata(info.doc_id, title="Schulden", publisher="SCP", date="2019")
     assert (updated.title, updated.publisher, updated.year) == ("Schulden", "SCP", 2019)
     assert library.search("schulden", filters=Filters(publishers=("SCP",), year_to=2019)).chunks
