@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.gold import GOLD_DIR, GoldError, jsonl_rows
-from eval.matching import matches, normalise
+from core.lexical import content_stems
+from eval.matching import longest_common_run, matches, normalise, words
 
 DEFAULT_JUDGMENTS = GOLD_DIR / "judgments.jsonl"
 
@@ -66,9 +67,15 @@ def load_judgments(path: Path = DEFAULT_JUDGMENTS) -> Judgments:
 
 
 def holds_gold_quote(sentence: str, quotes: Iterable[str]) -> bool:
-    """The sentence contains a gold quote (``eval.matching.matches``) or is part of one."""
-    text = normalise(sentence)
-    return any(matches(sentence, quote) or (text and text in normalise(quote)) for quote in quotes)
+    """The sentence contains a gold quote (``eval.matching.matches``) or is part of one: its
+    words are a run of the quote's words and one of them is a content word. A table cell ("<2%"),
+    a list number ("2.") or a stray letter inside a quote holds no part of the answer, and a
+    letter run inside a word ("agen" of "aanvragen") is not a part of the quote."""
+    own = words(sentence)
+    return any(matches(sentence, quote) or (
+        own and longest_common_run(own, words(quote)) == len(own)
+        and any(any(ch.isalpha() for ch in stem) for stem in content_stems(sentence)))
+        for quote in quotes)
 
 
 def write_pool(rows: Iterable[dict], path: Path) -> int:

@@ -97,6 +97,10 @@ def test_a_sentence_holding_or_inside_a_gold_quote_is_relevant_without_judgment(
     assert holds_gold_quote("Met name eenzaamheid, depressie en angstklachten zijn toegenomen.",
                             [quote])
     assert not holds_gold_quote("Eenzaamheid is een probleem.", [quote])
+    cells = "Fouten in de opgave <2% >2% - <4% >4%"
+    assert holds_gold_quote("Fouten in de opgave", [cells])
+    assert not holds_gold_quote("<2%", [cells]) and not holds_gold_quote("2.", ["1. Een. 2. Twee."])
+    assert not holds_gold_quote("agen", ["Er kwamen 26 aanvragen binnen."])
 
 
 def test_the_pool_to_judge_holds_each_citation_once_and_not_who_cited_it(tmp_path):
