@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from eval.gold import GOLD_DIR, GoldError, jsonl_rows
 from core.lexical import content_stems
+from eval.gold import GOLD_DIR, GoldError, jsonl_rows
 from eval.matching import longest_common_run, matches, normalise, words
 
 DEFAULT_JUDGMENTS = GOLD_DIR / "judgments.jsonl"
