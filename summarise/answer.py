@@ -2,10 +2,10 @@
 
 Every sentence of the retrieved chunks (headings and table cells too) gets P(it answers the
 question) from the learned model (``summarise/relevance.py``). The answer is refused when no
-sentence clears the model's answer threshold; otherwise it quotes the best sentence and each next
-one over the quote threshold (``summarise.relevance.select``). A quoted sentence that leans on the one before it
-("Dit betekent ...") is shown with that sentence. Both thresholds were chosen by
-leave-one-document-out cross-validation (``eval/train_relevance.py``).
+sentence clears the model's answer threshold; otherwise it quotes the best sentence and each
+next one over the quote threshold (``summarise.relevance.select``). A quoted sentence that leans
+on the one before it ("Dit betekent ...") is shown with that sentence. Both thresholds were
+chosen by leave-one-document-out cross-validation (``eval/train_relevance.py``).
 """
 
 from __future__ import annotations
