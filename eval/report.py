@@ -39,7 +39,8 @@ DEFINITIONS = f"""\
   of min(10, number of quotes) hits at the top. All are means over questions.
 - **CitePrec** (citation precision): over every sentence cited in the answers to answerable
   questions, the share that is relevant: the sentence contains one of the question's gold quotes
-  (as a relevant chunk does, above) or is part of one, or it was judged relevant in
+  (as a relevant chunk does, above) or is part of one (a run of its words holding a content
+  word, so a lone table cell or list number inside it is not), or it was judged relevant in
   `eval/gold/judgments.jsonl` for this question, file and page. The judgments were made by hand
   from the pooled citations of all four systems (TREC-style pooling; see "Citation judgments").
   A cited sentence nobody judged counts as not relevant, so a later change to the pipeline that
