@@ -13,7 +13,8 @@ COLUMNS = (  # (figure key, header, kind)
     ("recall@5", "R@5", "ratio"), ("recall@10", "R@10", "ratio"), ("mrr@10", "MRR@10", "ratio"),
     ("ndcg@10", "nDCG@10", "ratio"), ("citation_precision", "CitePrec", "ratio"),
     ("gold_quote_precision", "GoldPrec", "ratio"), ("judged_share", "Judged", "ratio"),
-    ("answers_citing_relevant", "CitesRel", "ratio"), ("verbatim", "Verbatim", "ratio"),
+    ("answers_citing_relevant", "CitesRel", "ratio"),
+    ("answers_citing_relevant_sentence", "CitesRelSent", "ratio"), ("verbatim", "Verbatim", "ratio"),
     ("refusal_accuracy", "RefuseAcc", "ratio"),
     ("false_refusal_rate", "FalseRef", "ratio"), ("rouge_l_recall", "ROUGE-L", "ratio"),
     ("ask_ms_p50", "ask p50", "ms"), ("ask_ms_p95", "ask p95", "ms"),
@@ -52,6 +53,9 @@ DEFINITIONS = f"""\
   the question counts as wrong here.
 - **CitesRel**: among answerable questions the system answered, the share whose answer cites at
   least one relevant chunk.
+- **CitesRelSent**: the same share with a relevant *sentence* cited (relevant as CitePrec counts
+  it: it holds or is part of a gold quote, or was judged relevant). This is the figure issue #19's
+  target "answers citing a relevant sentence" means; CitesRel, the chunk-level figure, is higher.
 - **Verbatim**: over every sentence of every answer (answerable questions or not), the share
   that is a verbatim sentence of the page it cites: the report file is read and cleaned again by
   the ingest reader and cleaner (`eval/verbatim.py`), independent of chunking and the index, and

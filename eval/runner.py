@@ -302,6 +302,8 @@ def summarise_runs(runs: Sequence[QuestionRun]) -> dict:
         "verbatim_checked": len(every_cited),
         "answers_citing_relevant": _share([any(c.in_gold_chunk for c in r.cited)
                                            for r in answered]),
+        "answers_citing_relevant_sentence": _share([any(c.relevant for c in r.cited)
+                                                    for r in answered]),
         "refusal_accuracy": (sum(not r.answered for r in unanswerable) / len(unanswerable)
                              if unanswerable else None),
         "false_refusal_rate": (sum(not r.answered for r in answerable) / len(answerable)

@@ -16,6 +16,7 @@ QUESTIONS = FIXTURES / "eval" / "questions-3.jsonl"
 PASSAGES = FIXTURES / "eval" / "passages-5.jsonl"
 RATIOS = ("recall@5", "recall@10", "mrr@10", "ndcg@10", "citation_precision",
           "gold_quote_precision", "judged_share", "verbatim", "answers_citing_relevant",
+          "answers_citing_relevant_sentence",
           "refusal_accuracy", "false_refusal_rate", "rouge_l_recall")
 
 
