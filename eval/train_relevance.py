@@ -47,7 +47,7 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 }
 FEATURE_SETS["dense+lexical"] = (*FEATURE_SETS["dense"], "term_share", "term_share_window",
                                  "term_share_chunk", "bm25_sentence", "terms_known",
-                                 "terms_in_top")
+                                 "terms_in_top", "terms_unknown_sq", "terms_not_in_top_sq")
 FEATURE_SETS["dense+lexical+match"] = (
     *FEATURE_SETS["dense+lexical"], "names_asked", "names_in_sentence", "names_in_chunk",
     "numbers_asked", "numbers_in_sentence", "numbers_in_chunk", "asks_amount", "amount_stated",

@@ -80,6 +80,8 @@ FEATURES: tuple[str, ...] = (
     "bm25_sentence",       # BM25 of the sentence among the candidates, over the best one's
     "terms_known",         # share of the question's words anywhere in the library
     "terms_in_top",        # share of them in the first five chunks
+    "terms_unknown_sq",    # (1 - terms_known) squared: a question mostly of words the library
+    "terms_not_in_top_sq",  # lacks is off its subject; (1 - terms_in_top) squared
     "names_asked",         # the question names something (a capitalised word after the first)
     "names_in_sentence",   # share of those names the sentence writes
     "names_in_chunk",      # share of those names its chunk writes
@@ -157,6 +159,7 @@ def feature_matrix(question: QuestionView, candidates: Sequence[CandidateSentenc
             _share(asked, sentence_terms[i], weight), _share(asked, window_terms, weight),
             _share(asked, chunk_terms[candidate.chunk_id], weight), bm25[i],
             question.terms_known, question.terms_in_top,
+            (1 - question.terms_known) ** 2, (1 - question.terms_in_top) ** 2,
             float(bool(names)), _found(names, names_in(text)), _found(names, names_in(chunk.text)),
             float(bool(numbers)), _found(numbers, set(_NUMBER.findall(text))),
             _found(numbers, set(_NUMBER.findall(chunk.text))),

@@ -76,6 +76,18 @@ def test_form_signals_of_boilerplate():
     assert f["name_list"][2] > f["name_list"][3]
 
 
+def test_a_question_of_words_the_library_lacks_has_its_unknown_share_squared():
+    candidates = [CandidateSentence("c1:000", "c1", "d1", 1, "Een zin over schulden.", (),
+                                    _unit(1, 1, 0))]
+    chunk = RetrievedChunk("c1", "d1", "d.pdf", 1, 1, 1.0, "Een zin over schulden.",
+                           dense_similarity=0.5, sentence_count=1)
+    view = QuestionView("Wie schilderde De Nachtwacht?", QUERY, terms_known=0.25,
+                        terms_in_top=0.5)
+    row = dict(zip(FEATURES, feature_matrix(view, candidates, [chunk])[0]))
+    assert row["terms_unknown_sq"] == pytest.approx(0.5625)
+    assert row["terms_not_in_top_sq"] == pytest.approx(0.25)
+
+
 def test_headings_and_table_cells_are_candidates_marked_as_no_whole_sentence():
     f = _features("Met hoeveel landen wordt samengewerkt?", "Resultaten eerste aanvraagronde",
                   "In totaal wordt met 55 landen samengewerkt:",
