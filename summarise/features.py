@@ -80,8 +80,8 @@ FEATURES: tuple[str, ...] = (
     "bm25_sentence",       # BM25 of the sentence among the candidates, over the best one's
     "terms_known",         # share of the question's words anywhere in the library
     "terms_in_top",        # share of them in the first five chunks
-    "terms_unknown_sq",    # (1 - terms_known) squared: a question mostly of words the library
-    "terms_not_in_top_sq",  # lacks is off its subject; (1 - terms_in_top) squared
+    "terms_unknown_sq",    # (1 - terms_known) squared: weighs a question off the library's subject
+    "terms_not_in_top_sq",  # (1 - terms_in_top) squared
     "names_asked",         # the question names something (a capitalised word after the first)
     "names_in_sentence",   # share of those names the sentence writes
     "names_in_chunk",      # share of those names its chunk writes
