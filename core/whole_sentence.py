@@ -1,6 +1,6 @@
-"""Which sentences can be quoted on their own: whole statements, not headings, table cells,
-footnotes or literature references. Only these are embedded and stored as sentence records,
-and only these are ever selected for a summary."""
+"""Which sentences are whole statements, not headings, table cells, footnotes or literature
+references. Every sentence is stored and weighed by the relevance model, which takes this test as
+one of its features; a report summary, which has no model, takes whole sentences only."""
 
 from __future__ import annotations
 
