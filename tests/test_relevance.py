@@ -22,13 +22,15 @@ def _unit(*values: float) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
-def _features(question: str, *texts: str, vectors=None) -> dict[str, np.ndarray]:
+def _features(question: str, *texts: str, vectors=None, terms_known: float = 1.0,
+              terms_in_top: float = 1.0) -> dict[str, np.ndarray]:
     vectors = vectors or [_unit(1, 1, 0)] * len(texts)
     candidates = [CandidateSentence(f"c1:{i:03d}", "c1", "d1", 1, text, (), vector)
                   for i, (text, vector) in enumerate(zip(texts, vectors))]
     chunk = RetrievedChunk("c1", "d1", "d.pdf", 1, 1, 1.0, " ".join(texts),
                            dense_similarity=0.5, sentence_count=len(texts))
-    rows = feature_matrix(QuestionView(question, QUERY), candidates, [chunk])
+    rows = feature_matrix(QuestionView(question, QUERY, terms_known, terms_in_top), candidates,
+                          [chunk])
     return {name: rows[:, i] for i, name in enumerate(FEATURES)}
 
 
@@ -77,15 +79,10 @@ def test_form_signals_of_boilerplate():
 
 
 def test_a_question_of_words_the_library_lacks_has_its_unknown_share_squared():
-    candidates = [CandidateSentence("c1:000", "c1", "d1", 1, "Een zin over schulden.", (),
-                                    _unit(1, 1, 0))]
-    chunk = RetrievedChunk("c1", "d1", "d.pdf", 1, 1, 1.0, "Een zin over schulden.",
-                           dense_similarity=0.5, sentence_count=1)
-    view = QuestionView("Wie schilderde De Nachtwacht?", QUERY, terms_known=0.25,
-                        terms_in_top=0.5)
-    row = dict(zip(FEATURES, feature_matrix(view, candidates, [chunk])[0]))
-    assert row["terms_unknown_sq"] == pytest.approx(0.5625)
-    assert row["terms_not_in_top_sq"] == pytest.approx(0.25)
+    f = _features("Wie schilderde De Nachtwacht?", "Een zin over schulden.", terms_known=0.25,
+                  terms_in_top=0.5)
+    assert f["terms_unknown_sq"][0] == pytest.approx(0.5625)
+    assert f["terms_not_in_top_sq"][0] == pytest.approx(0.25)
 
 
 def test_headings_and_table_cells_are_candidates_marked_as_no_whole_sentence():
