@@ -12,7 +12,7 @@ from index.store import Store
 from index.theme_index import tag_chunks
 from index.themes import ThemeTagger
 from ingest.document import file_sha256, parse_document
-from ingest.duplicates import Candidate, duplicate_of
+from ingest.duplicates import Candidate, duplicate_of, is_current
 from ingest.errors import IngestError
 from ingest.metadata import load_manifest
 
@@ -59,11 +59,14 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
     the embedder's cache keeps texts that came out the same from being embedded again. With
     ``prune``, documents whose file is not among ``files`` any more are removed. Every run ends
     by re-deciding which committed documents duplicate another. ``page_progress`` hears of
-    the pages OCR'd in a file: (file, pages done, pages to do).
+    the pages OCR'd in a file: (file, pages done, pages to do). A document whose duplicate
+    signature was made by an earlier scheme is parsed and written again, as if changed.
     """
     store.remove_orphans()
     manifest = load_manifest(manifest_path) if manifest_path else {}
     committed = {info.file: info for info in store.document_infos()}
+    outdated = {file for _, file, signature, _ in store.document_signatures()
+                if not is_current(signature)}
     rows = []
     for path in files:
         if progress:
@@ -71,7 +74,8 @@ def ingest_files(files: Sequence[Path], store: Store, embedder: Embedder,
         on_page = (lambda done, total, path=path: page_progress(path, done, total)) \
             if page_progress else None
         rows.append(_ingest_one(path, store, embedder, manifest.get(path.name, {}),
-                                committed, max_file_mb, tagger, reindex, on_page))
+                                committed, max_file_mb, tagger, reindex or path.name in outdated,
+                                on_page))
         if rows[-1].state in (NEW, UPDATED):
             committed = {info.file: info for info in store.document_infos()}
     if prune:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from datasketch import MinHash
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
-THRESHOLD = 0.5  # estimated Jaccard similarity of shingle sets above which two are one report
-_PRIME = np.uint64((1 << 61) - 1)
-_RANDOM = np.random.default_rng(20240601)
-_A = _RANDOM.integers(1, 1 << 31, PERMUTATIONS, dtype=np.uint64)
-_B = _RANDOM.integers(0, 1 << 31, PERMUTATIONS, dtype=np.uint64)
+# Estimated Jaccard similarity of shingle sets at or above which two files are one report.
+# Measured over every pair of both libraries (445 pairs): the one duplicate, a PDF and its text
+# extract, scores 0.94; the closest different documents, two ministries' explanations of one
+# form (OCW 2022, VWS 2024, with different amounts), 0.66; every other pair under 0.16.
+THRESHOLD = 0.8
+# Signatures start with their scheme, so that one made by an earlier scheme is recognised and
+# its document parsed again instead of being compared with incomparable values.
+SCHEME = "mh2:"
+_SEED = 20240601
 _WORD = re.compile(r"\w+")
 
 
@@ -30,24 +34,28 @@ class Candidate:
 
 
 def signature(text: str) -> str:
-    """MinHash of the text's 5-word shingles (case and punctuation ignored), as hex."""
+    """MinHash (datasketch) of the text's 5-word shingles, case and punctuation ignored, as the
+    scheme's prefix and hex."""
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[i:i + SHINGLE_WORDS])
                 for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "big") for s in shingles),
-        dtype=np.uint64, count=len(shingles),
-    )
-    mins = ((np.outer(_A, hashes) + _B[:, None]) % _PRIME).min(axis=1) & np.uint64(0xFFFFFFFF)
-    return mins.astype(">u4").tobytes().hex()
+    minhash = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+    minhash.update_batch([shingle.encode() for shingle in shingles])
+    return SCHEME + minhash.hashvalues.astype(">u4").tobytes().hex()
+
+
+def is_current(signature_text: str) -> bool:
+    """Was the signature made by this module's scheme (not an earlier one, nor missing)?"""
+    return signature_text.startswith(SCHEME)
 
 
 def similarity(first: str, second: str) -> float:
-    """Estimated Jaccard similarity of two signatures' shingle sets (0..1)."""
-    if not first or not second or len(first) != len(second):
+    """Estimated Jaccard similarity of two signatures' shingle sets (0..1); 0 unless both are of
+    the current scheme."""
+    if not (is_current(first) and is_current(second)) or len(first) != len(second):
         return 0.0
-    a = np.frombuffer(bytes.fromhex(first), dtype=">u4")
-    b = np.frombuffer(bytes.fromhex(second), dtype=">u4")
+    a = np.frombuffer(bytes.fromhex(first[len(SCHEME):]), dtype=">u4")
+    b = np.frombuffer(bytes.fromhex(second[len(SCHEME):]), dtype=">u4")
     return float(np.mean(a == b))
 
 
