@@ -147,10 +147,10 @@ def test_a_question_is_answered_and_a_citation_opens_its_page(page, corpus_app):
     panel.wait_for()
     assert panel.locator("mark").count() >= 1  # the quoted sentence is highlighted
     link = panel.locator("a[href*='#page=']").first.get_attribute("href")
-    assert link.startswith("gradio_api/file=") and ".pdf" in link or ".txt" in link
-    assert page.locator("#download-docx").is_visible()
-    recent = page.locator("#recent")
-    assert "mentale gezondheid" in recent.inner_text()  # kept for the session
+    assert link.startswith("gradio_api/file=") and (".pdf" in link or ".txt" in link)
+    page.locator("#download-docx").wait_for()
+    # The session's recent questions are a separate output, which may render after the answer.
+    _shows(page, "#recent", "mentale gezondheid")
     assert not page.errors
 
 
