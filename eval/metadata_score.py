@@ -1,9 +1,10 @@
-"""How often ingest names a report's title and publisher right, file by file of a corpus folder.
+"""How often ingest names a report's title, publisher and year right, file by file of a corpus
+folder.
 
 Every file is parsed as ingest parses it (``ingest.document.parse_document``) and its detected
 title and publisher are compared with a truth:
 
-- a JSONL file (``file``, ``title``, ``publisher``, optional ``title_aliases`` and
+- a JSONL file (``file``, ``title``, ``publisher``, ``year``, optional ``title_aliases`` and
   ``publisher_aliases``) beside the folder, such as ``eval/real/metadata.jsonl`` for the real
   library in ``eval/real/corpus/``; files are parsed with the folder's ``manifest.toml`` entry,
   if any;
@@ -20,7 +21,9 @@ alias. The truth's own parts count as aliases: a publisher's pieces around " / "
 ", in opdracht van", "via", "et al." and brackets (``DUS-I / Ministerie van VWS`` gives
 ``DUS-I`` and ``Ministerie van VWS``); a title is taken without its trailing bracketed note (the
 annotator's "(infographic)") and its pieces around " – " count (``Verslag – Bestuurlijk
-overleg ...`` also as ``Bestuurlijk overleg ...``).
+overleg ...`` also as ``Bestuurlijk overleg ...``). A **year is right** when the detected date
+starts with the truth's year (a manifest's ``date`` gives its first four digits); files without a
+truth year are not counted for it.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class Truth:
     publisher: str
     title_aliases: tuple[str, ...] = ()
     publisher_aliases: tuple[str, ...] = ()
+    year: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,9 @@ class MetadataRow:
     title_right: bool
     publisher_right: bool
     error: str = ""
+    date: str = ""
+    truth_year: str = ""
+    year_right: bool | None = None  # None: the truth states no year
 
 
 @dataclass
@@ -79,12 +86,13 @@ class MetadataScore:
             return None
         if key == "both":
             return sum(r.title_right and r.publisher_right for r in self.rows) / len(self.rows)
-        return sum(getattr(r, f"{key}_right") for r in self.rows) / len(self.rows)
+        rows = [r for r in self.rows if getattr(r, f"{key}_right") is not None]
+        return sum(getattr(r, f"{key}_right") for r in rows) / len(rows) if rows else None
 
     def to_json(self) -> dict:
         return {"corpus": self.corpus, "truth": self.truth, "files": len(self.rows),
                 "title_right": self.share("title"), "publisher_right": self.share("publisher"),
-                "both_right": self.share("both"), "rows": [asdict(row) for row in self.rows]}
+                "both_right": self.share("both"), "year_right": self.share("year"), "rows": [asdict(row) for row in self.rows]}
 
 
 def load_truth(path: Path) -> dict[str, Truth]:
@@ -96,17 +104,20 @@ def load_truth(path: Path) -> dict[str, Truth]:
         row = json.loads(line)
         truth[row["file"]] = Truth(row["file"], row.get("title", ""), row.get("publisher", ""),
                                    tuple(row.get("title_aliases") or ()),
-                                   tuple(row.get("publisher_aliases") or ()))
+                                   tuple(row.get("publisher_aliases") or ()),
+                                   str(row.get("year") or ""))
     return truth
 
 
 def truth_from_manifest(manifest: dict[str, dict[str, str]]) -> dict[str, Truth]:
-    return {name: Truth(name, entry.get("title", ""), entry.get("publisher", ""))
+    return {name: Truth(name, entry.get("title", ""), entry.get("publisher", ""),
+                        year=str(entry.get("date", ""))[:4])
             for name, entry in manifest.items() if entry.get("title") or entry.get("publisher")}
 
 
 def score_corpus(corpus: Path, truth_file: Path | None = None) -> MetadataScore | None:
-    """Parse every file of ``corpus`` that the truth names and score its title and publisher;
+    """Parse every file of ``corpus`` that the truth names and score its title, publisher and
+    year;
     None when there is no truth (no ``truth_file`` and no manifest with titles)."""
     from ingest.document import parse_document
 
@@ -129,11 +140,14 @@ def score_corpus(corpus: Path, truth_file: Path | None = None) -> MetadataScore 
             document = parse_document(path, entry).document
         except IngestError as error:
             score.rows.append(MetadataRow(path.name, "", "", expected.title, expected.publisher,
-                                          False, False, str(error)))
+                                          False, False, str(error), truth_year=expected.year,
+                                          year_right=False if expected.year else None))
             continue
         score.rows.append(MetadataRow(
             path.name, document.title, document.publisher, expected.title, expected.publisher,
-            title_right(document.title, expected), publisher_right(document.publisher, expected)))
+            title_right(document.title, expected), publisher_right(document.publisher, expected),
+            date=document.date, truth_year=expected.year,
+            year_right=document.date.startswith(expected.year) if expected.year else None))
     return score
 
 
@@ -175,10 +189,11 @@ def corpus_metadata(corpus: Path) -> dict | None:
 
 
 def summary_lines(scores: list[dict]) -> list[str]:
-    """One line per scored corpus: title, publisher and both right."""
+    """One line per scored corpus: title, publisher, both and year right."""
     return [f"Metadata {Path(s['corpus']).as_posix()} ({s['files']} files, truth "
             f"{Path(s['truth']).name}): title right {_pct(s['title_right'])}, publisher right "
-            f"{_pct(s['publisher_right'])}, both {_pct(s['both_right'])}" for s in scores]
+            f"{_pct(s['publisher_right'])}, both {_pct(s['both_right'])}, year right "
+            f"{_pct(s.get('year_right'))}" for s in scores]
 
 
 def markdown_lines(scores: list[dict]) -> list[str]:
@@ -189,12 +204,13 @@ def markdown_lines(scores: list[dict]) -> list[str]:
     lines = [f"- {line}" for line in summary_lines(scores)]
     for s in scores:
         lines += ["", f"`{Path(s['corpus']).as_posix()}`:", "",
-                  "| file | detected title | detected publisher | title | publisher |",
-                  "|---|---|---|---|---|"]
+                  "| file | detected title | detected publisher | date | title | publisher | year |",
+                  "|---|---|---|---|---|---|---|"]
         for row in s["rows"]:
             lines.append(f"| {row['file']} | {_cell(row['title'] or row['error'])} | "
-                         f"{_cell(row['publisher'])} | {'right' if row['title_right'] else 'WRONG'}"
-                         f" | {'right' if row['publisher_right'] else 'WRONG'} |")
+                         f"{_cell(row['publisher'])} | {row.get('date', '')} | "
+                         f"{_verdict(row['title_right'])} | {_verdict(row['publisher_right'])} | "
+                         f"{_verdict(row.get('year_right'))} |")
     return lines
 
 
@@ -213,6 +229,10 @@ def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _verdict(right: bool | None) -> str:
+    return "–" if right is None else "right" if right else "WRONG"
 
 
 def _pct(value: float | None) -> str:

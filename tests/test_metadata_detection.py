@@ -23,6 +23,24 @@ def test_dutch_dates_are_found_in_the_text():
     assert detect_date("zonder datum") == ""
 
 
+def test_a_document_is_dated_by_a_date_on_a_line_of_its_own_not_by_one_it_cites():
+    text = ("(Verordening (EU) Nr. 1407/2013 van de Commissie van 18 december 2013) verklaart de\n"
+            "Datum: 18 maart 2024\n")
+    assert detect_date(text) == "2024-03"
+    assert detect_date(text, own_line=False) == "2013-12"  # the fallback takes any date
+    assert detect_date("Verordening van de Commissie van 18 december 2013 verklaart") == ""
+    # a year still to come is an OCR misreading ("2029" for 2021) or a plan
+    assert detect_date("Vanaf 1 juni 2029", latest_year=2026) == ""
+    assert detect_date("Vanaf 1 juni 2029", latest_year=2030) == "2029-06"
+
+
+def test_the_file_name_gives_its_last_year_when_no_page_dates_the_document(tmp_path):
+    path = tmp_path / "woo-inquiry-2003-notitie-2021.txt"
+    path.write_text("Een notitie zonder datum over de inzet van testlocaties in de regio.\n",
+                    encoding="utf-8")
+    assert parse_document(path).document.date == "2021"
+
+
 def test_organisations_on_the_title_page_name_the_publisher():
     assert detect_publisher("Versneld leren\nGezondln (Pharos en Platform31)") == (
         "GezondIn, Pharos, Platform31")
@@ -142,7 +160,9 @@ def test_a_woo_scan_without_metadata_takes_its_publisher_from_the_letterhead():
     assert document.publisher == "Ministerie van VWS"  # "Ministerie van Volksgezondheid, /
     # Welzijn en Sport" over two OCR lines; the file has no Title or Author
     assert document.title.startswith("Bestuurlijk overleg over financiering IC-")  # "Betreft"
-    assert document.date == "2020-09"
+    # its only dates sit in longer lines ("Betreft Bestuurlijk overleg ... 24 september 2020"),
+    # so the file name's year dates it
+    assert document.date == "2020"
 
 
 def test_the_manifest_still_wins_over_the_page(tmp_path):
@@ -168,14 +188,17 @@ def test_the_metadata_score_compares_with_the_truth_and_its_parts(tmp_path):
     truth_file = tmp_path / "metadata.jsonl"
     truth_file.write_text("\n".join(json.dumps(row) for row in (
         {"file": "justitie-kamerbrief-draagmoederschap-2011.pdf", "title": "Draagmoederschap",
-         "publisher": "Ministerie van Justitie", "publisher_aliases": ["Justitie"]},
+         "publisher": "Ministerie van Justitie", "publisher_aliases": ["Justitie"], "year": 2011},
         {"file": "tk-besluitenlijst-emailprocedure-bz-2015.pdf",
          "title": "Besluitenlijst van de e-mailprocedure van donderdag 26 maart 2015",
-         "publisher": "Tweede Kamer der Staten-Generaal"})), encoding="utf-8")
+         "publisher": "Tweede Kamer der Staten-Generaal", "year": 2016})), encoding="utf-8")
     score = score_corpus(corpus, truth_file)
     assert [(r.title_right, r.publisher_right) for r in score.rows] == [(True, True), (True, True)]
     assert score.share("both") == 1.0
+    # "Den Haag, 27 maart 2015" dates the second: the stated 2016 is wrong
+    assert [(r.date, r.year_right) for r in score.rows] == [("2011-03", True), ("2015-03", False)]
     assert "title right 100%" in summary_lines([score.to_json()])[0]
+    assert "year right 50%" in summary_lines([score.to_json()])[0]
     # without a truth file the manifest is the truth, and files are parsed without their entry
     (corpus / "manifest.toml").write_text(
         '[files."justitie-kamerbrief-draagmoederschap-2011.pdf"]\n'
