@@ -8,7 +8,9 @@ blocks, in reading order, become one stream of tokens (words and punctuation mar
 the word that opens the next one, as ``normalise`` does within a text. A sentence is verbatim on
 page p when its tokens occur as one contiguous run of the stream that starts on page p (a
 sentence may run on to the next page, as a paragraph does). Punctuation counts; only case,
-whitespace, typographic quotes and dashes, soft hyphens and line-break hyphens do not.
+whitespace, typographic quotes and dashes, soft hyphens and line-break hyphens do not, nor a
+footnote mark after a sentence's end (sentences leave it out, so two quoted sentences joined in
+one bullet stand verbatim on both sides of it).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ingest.clean import clean_pages
 from ingest.metadata import load_manifest
 from ingest.pdf_tables import origin_pieces
 from ingest.readers import read_raw_pages
+from ingest.sentences import without_footnote_marks
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -81,7 +84,9 @@ def read_source(path: Path, manifest_entry: dict[str, str] | None = None) -> Sou
         pending = list(getattr(raw.pages[number - 1], "origins", ()))
         for block in page_blocks:
             blocks.append(SourceBlock(block.kind, block.text, number))
-            _extend(stream, pages, _paged_tokens(origin_pieces(block.text, number, pending)))
+            pieces = origin_pieces(block.text, number, pending)
+            _extend(stream, pages, _paged_tokens([(without_footnote_marks(piece), page)
+                                                  for piece, page in pieces]))
     return SourceText(path.name, tuple(blocks), tuple(stream), tuple(pages))
 
 

@@ -25,6 +25,12 @@ def dutch_pipeline() -> Language:
 _FOOTNOTE_END = re.compile(r"([.!?…][”’\"')]*)[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=\s+[\"“‘(]?[A-ZÀ-Þ0-9]|\s*$)")
 
 
+def without_footnote_marks(text: str) -> str:
+    """The text without the footnote marks that follow a sentence's end punctuation, the marks
+    a sentence never holds (``split_sentences`` leaves them out)."""
+    return _FOOTNOTE_END.sub(r"\1", text)
+
+
 def split_sentences(texts: Iterable[str]) -> list[list[tuple[int, int]]]:
     """For each text, the (start, end) character spans of its sentences. A footnote mark after
     a sentence's end punctuation ends the sentence and is left out of it: the reader of an

@@ -57,6 +57,17 @@ def test_a_sentence_running_over_a_page_break_counts_for_the_page_it_starts_on(s
     assert not check(sentence, GEZONDIN_2020, 4, sources).ok
 
 
+def test_two_sentences_around_a_footnote_mark_are_verbatim_as_one_bullet(sources):
+    # The source reads "... te herstellen.³⁶ Ook gemeenten ..."; an answer that leads a
+    # sentence by the one before it quotes both without the mark.
+    joined = ("In het publieke debat is er veel aandacht voor de vraag wat er nodig is om het "
+              "vertrouwen in de overheid te herstellen. Ook gemeenten worstelen met de vraag hoe "
+              "zij het vertrouwen van burgers kunnen terugwinnen.")
+    lessen = "impactcorona-2022-lessen-sociaal-domein.pdf"
+    assert check(joined, lessen, 19, sources).ok
+    assert not check(joined.replace("Ook", "Maar"), lessen, 19, sources).ok
+
+
 def test_comparison_ignores_case_spacing_quotes_and_line_break_hyphens():
     assert tokens("Gezond-\n heid  en ‘zorg’") == tokens("gezondheid en 'zorg'")
     assert tokens("zorg, welzijn") != tokens("zorg welzijn")
