@@ -19,8 +19,8 @@ kind of document) still counts, a fragment of it does not. A **publisher is righ
 detected publisher names (contains, case-insensitive, as whole words) the truth publisher or an
 alias. The truth's own parts count as aliases: a publisher's pieces around " / ", " – ",
 ", in opdracht van", "via", "et al." and brackets (``DUS-I / Ministerie van VWS`` gives
-``DUS-I`` and ``Ministerie van VWS``); a title is taken without its trailing bracketed note (the
-annotator's "(infographic)") and its pieces around " – " count (``Verslag – Bestuurlijk
+``DUS-I`` and ``Ministerie van VWS``); a title also counts without its trailing bracketed note (the
+annotator's "(infographic)"), and its pieces around " – " count (``Verslag – Bestuurlijk
 overleg ...`` also as ``Bestuurlijk overleg ...``). A **year is right** when the detected date
 starts with the truth's year (a manifest's ``date`` gives its first four digits); files without a
 truth year are not counted for it.
@@ -217,7 +217,8 @@ def markdown_lines(scores: list[dict]) -> list[str]:
 def _with_parts(names, titles: bool = False) -> list[str]:
     out: list[str] = []
     for name in names:
-        if titles:
+        if titles:  # the title as stated and without its trailing bracketed note
+            out.append(name)
             name = re.sub(r"\s*\([^()]*\)\s*$", "", name) or name
         out.append(name)
         split = _TITLE_PARTS if titles else _PUBLISHER_PARTS

@@ -73,7 +73,7 @@ def cover_title(pages: Sequence[Sequence], page_texts: Sequence[str] = (),
             return respace(title, page_texts[number]) if number < len(page_texts) else title
     if field_title:
         return field_title
-    return next((_with_broken_word(candidates, index) for candidates in pages_candidates
+    return next((_with_continuation(candidates, index) for candidates in pages_candidates
                  for index, line in enumerate(candidates) if _can_be_title(line.text)), "")
 
 
@@ -173,13 +173,20 @@ def _without_dateline(parts: list[Line]) -> list[Line]:
     return parts[:end]
 
 
-def _with_broken_word(lines: list[Line], index: int) -> str:
+def _with_continuation(lines: list[Line], index: int) -> str:
     """The line at ``index`` with the lines after it while a word breaks at a line's end
-    ("... ten tijde van coro-" / "na")."""
+    ("... ten tijde van coro-" / "na") or a bracket is still open ("... (conform
+    Subsidieregeling" / "abortusklinieken artikel 24 lid 3 sub b)"), at most three lines."""
     end = index + 1
-    while end < len(lines) and re.search(r"[^\W\d_]-$", lines[end - 1].text):
+    while end < min(len(lines), index + 3) and (
+            re.search(r"[^\W\d_]-$", lines[end - 1].text)
+            or _open_brackets(" ".join(line.text for line in lines[index:end])) > 0):
         end += 1
     return _joined([line.text for line in lines[index:end]])
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("(") - text.count(")")
 
 
 def _joined(lines: Sequence[str]) -> str:

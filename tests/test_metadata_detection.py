@@ -178,6 +178,10 @@ def test_the_metadata_score_compares_with_the_truth_and_its_parts(tmp_path):
     assert title_right("Bestuurlijk overleg over financiering IC- 24 september 2020", truth)
     assert not title_right("Bestuurlijk overleg", truth)  # a fragment: under half the words
     assert not title_right("Microsoft Word - verslag.docx", truth)
+    bracketed = Truth("b.pdf", "Modellen voor verantwoording over abortusactiviteiten (conform "
+                      "Subsidieregeling abortusklinieken artikel 24 lid 3 sub b)", "DUS-I")
+    assert title_right(bracketed.title, bracketed)  # the title as stated, its bracket too
+    assert title_right("Modellen voor verantwoording over abortusactiviteiten", bracketed)
     assert publisher_right("Ministerie van VWS", truth) and publisher_right("DUS-I", truth)
     assert not publisher_right("RIVM", truth) and not publisher_right("", truth)
     corpus = tmp_path / "corpus"
@@ -241,3 +245,14 @@ def test_a_running_header_with_bar_separated_fields_is_no_title():
     text = "Bureau Zorg | Versneld leren\nVersneld leren over de aanpak ten tijde van coro-\nna\n\nTekst."
     assert cover_title([()], [text]) == "Versneld leren over de aanpak ten tijde van corona"
     assert cover_title([()], ["Een titel zonder breuk\nvolgende regel"]) == "Een titel zonder breuk"
+
+
+def test_a_title_line_with_an_open_bracket_goes_on_to_the_line_that_closes_it():
+    page = ("Modellen (formulieren) voor verantwoording over abortusactiviteiten (conform "
+            "Subsidieregeling\nabortusklinieken artikel 24 lid 3 sub b)\n"
+            "Model 1: Informatie over abortusactiviteiten\n")
+    assert cover_title([], [page]) == (
+        "Modellen (formulieren) voor verantwoording over abortusactiviteiten (conform "
+        "Subsidieregeling abortusklinieken artikel 24 lid 3 sub b)")
+    assert cover_title([], ["Jaarverslag (concept\nTweede regel\nDerde regel\nVierde regel\n"]) == (
+        "Jaarverslag (concept Tweede regel Derde regel")  # never more than three lines
