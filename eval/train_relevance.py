@@ -9,8 +9,9 @@ with the answer selection itself (``summarise.answer.select``):
 
 - the answer threshold (refuse when no sentence clears it) is the one with the best refusal
   accuracy on the unanswerable questions among those refusing at most ``MAX_FALSE_REFUSALS`` of
-  the answerable ones (issue #19's bound: a wrong refusal costs an advisor an answer the
-  library holds);
+  the answerable ones of *each* library (issue #19's bound, which it states per gold set: a
+  wrong refusal costs an advisor an answer the library holds, and pooled, the seed's easier
+  questions let the real library's false refusals run over it);
 - the quote threshold (another sentence joins the best one) maximises F0.5 of the quoted
   sentences (precision weighted over recall) on the answered answerable questions.
 
@@ -151,10 +152,14 @@ def answer_figures(examples: Examples, probabilities: np.ndarray, answer_thresho
 
 def choose_thresholds(examples: Examples, probabilities: np.ndarray) -> tuple[float, float]:
     """The answer threshold with the best refusal accuracy among those with at most
-    ``MAX_FALSE_REFUSALS`` false refusals (the lowest of ties), then the quote threshold with the
-    best F0.5 of the quoted sentences (the lowest of ties)."""
+    ``MAX_FALSE_REFUSALS`` false refusals in each library (the lowest of ties), then the quote
+    threshold with the best F0.5 of the quoted sentences (the lowest of ties)."""
     figures = {t: answer_figures(examples, probabilities, t, 1.0) for t in GRID}
-    allowed = [t for t in GRID if figures[t].false_refusals <= MAX_FALSE_REFUSALS] or [GRID[0]]
+    libraries = [np.array([q.startswith(f"{library}/") for q in examples.question])
+                 for library in sorted({q.split("/")[0] for q in examples.question})]
+    allowed = [t for t in GRID if all(
+        answer_figures(examples.subset(rows), probabilities[rows], t, 1.0).false_refusals
+        <= MAX_FALSE_REFUSALS for rows in libraries)] or [GRID[0]]
     answer = max(allowed, key=lambda t: (round(figures[t].refusal_accuracy, 6), -t))
     quote = max(GRID, key=lambda t: (round(answer_figures(examples, probabilities, answer, t)
                                            .f05, 6), -t))

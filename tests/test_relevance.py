@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from core.models import RetrievedChunk
-from eval.relevance_examples import EXAMPLES_PATH, read_examples
-from eval.train_relevance import Variant, answer_figures, train
+from eval.relevance_examples import EXAMPLES_PATH, Examples, read_examples
+from eval.train_relevance import Variant, answer_figures, choose_thresholds, train
 from summarise.candidates import CandidateSentence
 from summarise.features import FEATURES, QuestionView, feature_matrix
 from summarise.relevance import MODEL_PATH, RelevanceModel, load_model_file
@@ -126,3 +126,27 @@ def test_answer_figures_follow_the_thresholds():
     assert figures.refusal_accuracy == 1.0 and figures.citation_precision == 1.0
     never = answer_figures(examples, perfect, 1.5, 1.5)
     assert never.false_refusals == 1.0 and never.refusal_accuracy == 1.0
+
+
+def _examples(questions: list[tuple[str, bool, float]]) -> Examples:
+    """One candidate per question ("<library>/<id>", answerable, its probability): relevant
+    when the question is answerable."""
+    n = len(questions)
+    return Examples(np.zeros((n, len(FEATURES))), np.array([a for _, a, _ in questions]),
+                    np.array([q for q, _, _ in questions]), np.array([q for q, _, _ in questions]),
+                    np.array([a for _, a, _ in questions]), np.full(n, 10), np.arange(n).astype(str))
+
+
+def test_the_false_refusal_bound_holds_in_each_library_not_only_pooled():
+    # seed: 20 answerable questions found with certainty; real: 10 answerable, 2 of which (20%)
+    # only reach P 0.12; 5 unanswerable reach 0.14. Pooled, refusing above 0.14 costs 2 of 30
+    # answerable (7%); the real library alone loses 20%, so no threshold above 0.12 is allowed.
+    questions = ([(f"seed/q{i}", True, 0.9) for i in range(20)]
+                 + [(f"real/r{i}", True, 0.12 if i < 2 else 0.9) for i in range(10)]
+                 + [(f"real/u{i}", False, 0.14) for i in range(5)])
+    examples = _examples(questions)
+    probabilities = np.array([p for _, _, p in questions])
+    answer, _ = choose_thresholds(examples, probabilities)
+    assert answer <= 0.12
+    pooled_allowed = answer_figures(examples, probabilities, 0.15, 1.0)
+    assert pooled_allowed.false_refusals < 0.1 and pooled_allowed.refusal_accuracy == 1.0
