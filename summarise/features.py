@@ -139,30 +139,34 @@ def feature_matrix(question: QuestionView, candidates: Sequence[CandidateSentenc
 
     asked = _question_terms(question_focus(question.text))
     sentence_terms = [_terms(c.text) for c in candidates]
-    chunk_terms = {cid: _terms(chunk.text) for cid, chunk in chunks.items()}
-    weight = _rarity(asked, sentence_terms)
-    bm25 = _bm25(asked, [c.text for c in candidates], sentence_terms, weight)
+    chunk_terms = {cid: _terms(chunks[cid].text) for cid in {c.chunk_id for c in candidates}}
+    matches = _derivations(asked, frozenset().union(*sentence_terms, *chunk_terms.values()))
+    weight = _rarity(matches, sentence_terms)
+    bm25 = _bm25(matches, [c.text for c in candidates], sentence_terms, weight)
 
     names = question_names(question.text)
     numbers = set(_NUMBER.findall(question.text))
+    in_chunk = {cid: (_share(matches, terms, weight), _found(names, names_in(chunks[cid].text)),
+                      _found(numbers, set(_NUMBER.findall(chunks[cid].text))))
+                for cid, terms in chunk_terms.items()}
     asks_amount = bool(AMOUNT.asks.search(question.text))
     asks_time = bool(TIME.asks.search(question.text))
     rows = []
     for i, candidate in enumerate(candidates):
         chunk = chunks[candidate.chunk_id]
+        share_chunk, names_chunk, numbers_chunk = in_chunk[candidate.chunk_id]
         text = candidate.text
         window_terms = frozenset().union(*(sentence_terms[j] for j in windows[i]))
         words = text.split()
         rows.append([
             cos[i], cos[i] - cos.max(), cos_window[i], chunk.dense_similarity,
             math.log1p(rank[candidate.chunk_id]),
-            _share(asked, sentence_terms[i], weight), _share(asked, window_terms, weight),
-            _share(asked, chunk_terms[candidate.chunk_id], weight), bm25[i],
+            _share(matches, sentence_terms[i], weight), _share(matches, window_terms, weight),
+            share_chunk, bm25[i],
             question.terms_known, question.terms_in_top,
             (1 - question.terms_known) ** 2, (1 - question.terms_in_top) ** 2,
-            float(bool(names)), _found(names, names_in(text)), _found(names, names_in(chunk.text)),
-            float(bool(numbers)), _found(numbers, set(_NUMBER.findall(text))),
-            _found(numbers, set(_NUMBER.findall(chunk.text))),
+            float(bool(names)), _found(names, names_in(text)), names_chunk,
+            float(bool(numbers)), _found(numbers, set(_NUMBER.findall(text))), numbers_chunk,
             float(asks_amount), float(asks_amount and bool(AMOUNT.states.search(text))),
             float(asks_time), float(asks_time and bool(TIME.states.search(text))),
             float(bool(_ABOUT_DOCUMENT.search(text))), float(bool(_BOILERPLATE.search(text))),
@@ -197,25 +201,37 @@ def _question_terms(text: str) -> frozenset[str]:
         stem for stem in _terms(text) - content_stems(text) if len(stem) >= 4)
 
 
-def _holds(term: str, terms: frozenset[str]) -> bool:
-    """The term, or a derivation sharing a stem of 5+ letters (vereenzam / eenzam)."""
-    if term in terms:
-        return True
-    return len(term) >= 5 and any(len(t) >= 5 and (term in t or t in term) for t in terms)
+Derivations = Mapping[str, frozenset[str]]  # question term -> the stems that count as it
 
 
-def _rarity(asked: frozenset[str], held: Sequence[frozenset[str]]) -> dict[str, float]:
+def _derivations(asked: frozenset[str], universe: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Per question term, the stems of ``universe`` that hold it: itself, or a derivation
+    sharing a stem of 5+ letters (vereenzam / eenzam). A text whose stems are a part of
+    ``universe`` holds the term when it holds one of them."""
+    long = [t for t in universe if len(t) >= 5]
+    return {term: frozenset({term} & universe) | (frozenset(
+        t for t in long if term in t or t in term) if len(term) >= 5 else frozenset())
+        for term in asked}
+
+
+def _holds(term: str, terms: frozenset[str], matches: Derivations) -> bool:
+    return not matches[term].isdisjoint(terms)
+
+
+def _rarity(matches: Derivations, held: Sequence[frozenset[str]]) -> dict[str, float]:
     """A question word weighs log((n + 1) / (f + 0.5)) where f of the n candidates hold it."""
     n = len(held)
-    return {t: math.log((n + 1) / (sum(_holds(t, h) for h in held) + 0.5)) for t in asked}
+    return {t: math.log((n + 1) / (sum(_holds(t, h, matches) for h in held) + 0.5))
+            for t in matches}
 
 
-def _share(asked: frozenset[str], held: frozenset[str], weight: Mapping[str, float]) -> float:
+def _share(matches: Derivations, held: frozenset[str], weight: Mapping[str, float]) -> float:
     total = sum(weight.values())
-    return sum(weight[t] for t in asked if _holds(t, held)) / total if total > 0 else 0.0
+    return (sum(weight[t] for t in matches if _holds(t, held, matches)) / total
+            if total > 0 else 0.0)
 
 
-def _bm25(asked: frozenset[str], texts: Sequence[str], held: Sequence[frozenset[str]],
+def _bm25(matches: Derivations, texts: Sequence[str], held: Sequence[frozenset[str]],
           weight: Mapping[str, float], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
     """BM25 of each candidate (the textbook k1, b) over the candidates' own statistics, divided
     by the best candidate's, so it reads the same in a large library and a small one."""
@@ -223,10 +239,10 @@ def _bm25(asked: frozenset[str], texts: Sequence[str], held: Sequence[frozenset[
     norm = k1 * (1 - b + b * lengths / lengths.mean())
     words = [stemmer().stemWords(_WORD.findall(t.lower())) for t in texts]
     scores = np.zeros(len(texts))
-    for term in asked:
+    for term in matches:
         if weight[term] <= 0:
             continue
-        tf = np.array([sum(w == term for w in ws) or float(_holds(term, h))
+        tf = np.array([sum(w == term for w in ws) or float(_holds(term, h, matches))
                        for ws, h in zip(words, held)], dtype=float)
         scores += weight[term] * tf * (k1 + 1) / (tf + norm)
     top = scores.max() if len(scores) else 0.0
