@@ -7,7 +7,7 @@ as the question writes it ("Nationaal Programma Groningen"); a year is 1900-2099
 absent when one of its distinctive words (no function words, no generic words such as
 "gemeente" or "programma") occurs nowhere in the library. Every doubt counts as present: a
 false "absent" on an answerable question is worse than a miss. So a question most of whose
-words are capitalised names nothing (as in core.question_names); an acronym (WNT, MR) is never
+words are capitalised names nothing (articles and particles aside); an acronym (WNT, MR) is never
 claimed absent, since reports often write the full name instead (Wet Normering Topinkomens);
 and a word one letter off from a held word (a typo; Irak in a question, Iraq in an English
 report) counts as held.
@@ -21,7 +21,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from bm25s.stopwords import STOPWORDS_DUTCH
 
 from core.lexical import stemmer
-from core.question_names import question_names
 from index.bm25 import dutch_tokenizer
 
 # Words a name is built with that do not tell one organisation, programme or place from another.
@@ -41,6 +40,7 @@ _FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH) | {"wat", "welke", "welk", "hoe", "
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s\-/’']+")
 _PARTICLES = frozenset({"van", "de", "der", "den", "ter"})
+_ARTICLES = _PARTICLES | {"het", "een", "'t"}
 _YEAR = re.compile(r"(?<![\w.,])(?:19|20)\d{2}(?![^\W_]|[.,]\d)")
 _SENTENCE_END = re.compile(r"[.?!:;]\s*$")
 _CAMEL = re.compile(r"[A-Z]?[a-z\u00df-\u00ff]+|[A-Z]+(?![a-z])|\d+")
@@ -98,7 +98,7 @@ def holds_in(vocabulary: Collection[str], texts: Iterable[str] = ()) -> Callable
 def _names(question: str) -> list[tuple[str, tuple[str, ...]]]:
     """The question's names as (surface, distinctive lower-case words); a name with no
     distinctive word is left out."""
-    if not question_names(question):  # no capitalised word, or a question typed in capitals
+    if _names_nothing(question):
         return []
     tokens = list(_TOKEN.finditer(question))
     runs: list[list[re.Match[str]]] = []
@@ -130,6 +130,16 @@ def _names(question: str) -> list[tuple[str, tuple[str, ...]]]:
         if words:
             names.append((question[run[0].start():run[-1].end()], words))
     return names
+
+
+def _names_nothing(question: str) -> bool:
+    """No capitalised word after the first, or most of them capitalised (a question typed in
+    capitals or title case). Articles and particles are not counted: in "Wie schilderde De
+    Nachtwacht?" the name's own "De" does not make the question title case."""
+    words = [word for word in _TOKEN.findall(question)[1:]
+             if not word.isdigit() and word.lower() not in _ARTICLES]
+    capitalised = sum(word[0].isupper() for word in words)
+    return not capitalised or 2 * capitalised > len(words)
 
 
 def _distinctive(word: str) -> bool:

@@ -57,6 +57,11 @@ def test_doubtful_words_count_as_present() -> None:
 
 def test_a_question_in_capitals_names_nothing() -> None:
     assert absent("WAT ADVISEERDE DE GEZONDHEIDSRAAD?") == ()
+    assert absent("Wat Adviseerde De Gezondheidsraad Over Draagmoederschap?") == ()  # title case
+
+
+def test_a_name_that_opens_with_an_article_is_no_title_case() -> None:
+    assert absent("Wie schilderde De Nachtwacht?") == ("De Nachtwacht",)
 
 
 def test_statement_for_one_name_and_for_a_year() -> None:
