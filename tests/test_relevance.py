@@ -93,6 +93,39 @@ def test_headings_and_table_cells_are_candidates_marked_as_no_whole_sentence():
     assert f["whole_sentence"].tolist() == [0.0, 0.0, 0.0, 1.0]
 
 
+def test_window_chunk_and_rank_features_over_two_retrieved_chunks():
+    first = ["In het najaar van 2024 opent Utrecht een nieuw loket.",
+             "Daar kunnen 40 gezinnen terecht."]
+    second = ["De rest volgt later in een bericht."]
+    candidates = [CandidateSentence(f"{chunk}:{i:03d}", chunk, "d1", 1, text, (), _unit(1, 1, 0))
+                  for chunk, texts in (("c1", first), ("c2", second))
+                  for i, text in enumerate(texts)]
+    retrieved = [RetrievedChunk(chunk, "d1", "d.pdf", 1, 1, 1.0, " ".join(texts),
+                                dense_similarity=similarity, sentence_count=len(texts))
+                 for chunk, texts, similarity in (("c1", first, 0.6), ("c2", second, 0.4))]
+    question = QuestionView("Wanneer opent Utrecht in 2024 het loket voor gezinnen?", QUERY,
+                            terms_known=0.8, terms_in_top=0.6)
+    rows = feature_matrix(question, candidates, retrieved)
+    f = {name: rows[:, i] for i, name in enumerate(FEATURES)}
+    assert f["chunk_rank"].tolist() == pytest.approx([0.0, 0.0, np.log(2)])
+    assert f["cos_chunk"].tolist() == [0.6, 0.6, 0.4]
+    # "Daar kunnen 40 gezinnen terecht." holds only "gezinnen"; with its neighbour and in its
+    # chunk it holds what the first sentence holds as well
+    assert 0 < f["term_share"][1] < f["term_share_window"][1] == f["term_share_chunk"][1]
+    assert f["term_share_chunk"].tolist()[:2] == [f["term_share_chunk"][0]] * 2
+    assert f["term_share_chunk"][2] == 0.0
+    assert f["names_in_sentence"].tolist() == [1.0, 0.0, 0.0]
+    assert f["names_in_chunk"].tolist() == [1.0, 1.0, 0.0]
+    assert f["numbers_in_sentence"].tolist() == [1.0, 0.0, 0.0]
+    assert f["numbers_in_chunk"].tolist() == [1.0, 1.0, 0.0]
+    assert f["asks_time"].tolist() == [1.0, 1.0, 1.0]
+    assert f["time_stated"].tolist() == [1.0, 0.0, 0.0]  # "najaar", "2024"
+    assert f["words"].tolist() == pytest.approx([np.log(10), np.log(5), np.log(7)])
+    assert f["digit_share"][1] == pytest.approx(2 / len(first[1]))
+    assert f["digit_share"][2] == 0.0
+    assert f["terms_known"].tolist() == [0.8] * 3 and f["terms_in_top"].tolist() == [0.6] * 3
+
+
 def test_a_model_file_round_trips_and_squashes():
     model = RelevanceModel(("cos_sentence",), np.array([0.5]), np.array([0.1]), np.array([2.0]),
                            -1.0, 0.3, 0.6)
