@@ -6,8 +6,10 @@ Normalisation: Unicode NFKC (ligatures), diacritics dropped (OCR reads the ë of
 é or e, and the repair of OCR debris may restore it: a gold quote keeps the spelling the text had
 when it was written), typographic quotes and dashes unified, soft hyphens dropped, a hyphen
 between word characters removed together with any whitespace after it ("gezond- heid",
-"gezond-\\nheid" and "gezond-heid" all become "gezondheid"), lower case, runs of whitespace
-collapsed. The same normalisation is applied to both sides, so it never invents a match.
+"gezond-\\nheid" and "gezond-heid" all become "gezondheid"), lower case, a lone letter o dropped
+(Word's second-level list mark, which ingest drops and gold quotes written before it did keep:
+"... of o Binnen 22 weken"), runs of whitespace collapsed. The same normalisation is applied to
+both sides, so it never invents a match.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c
                             "\u2010": "-", "\u2011": "-", "\u00ad": None})
 _HYPHEN = re.compile(r"(?<=\w)-\s*(?=\w)")
 _SPACE = re.compile(r"\s+")
+_LIST_MARK_O = re.compile(r"(?<!\S)o(?!\S)")
 _WORD = re.compile(r"\w+")
 
 
@@ -51,8 +54,8 @@ def normalise(text: str) -> str:
     """The comparable form of a text (see the module docstring)."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    text = _HYPHEN.sub("", text)
-    return _SPACE.sub(" ", text).strip().lower()
+    text = _HYPHEN.sub("", text).lower()
+    return _SPACE.sub(" ", _LIST_MARK_O.sub("", text)).strip()
 
 
 @lru_cache(maxsize=16384)

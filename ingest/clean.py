@@ -17,7 +17,11 @@ _FOOTNOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _OPENERS = "'\"‘“„("
 _WORDISH = re.compile(r"[^\W\d_]{2}")
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+[^\W\d_]")
-_BULLET_RE = re.compile(r"^\s*(?:[•·●◦▪■□‣∙¢*–—-]|e(?= [A-Z]))\s+")
+# List marks; "e" before a capital is an OCR'd bullet, "o" is Word's second-level list mark as
+# pypdf reads it (seven of the 30 real PDFs: "o U vraagt voor het eerst een subsidie aan").
+_BULLET_RE = re.compile(r"^\s*(?:[•·●◦▪■□‣∙¢*–—-]|e(?= [A-Z])|o(?= \S))\s+")
+# Word's "o" mark with the space after it lost: "obevoegd en/of gemachtigd te zijn".
+_GLUED_O_MARK = re.compile(r"^o(?=([a-zà-ÿ]+)\b)")
 _PAGE_NUMBER_RE = re.compile(r"^(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?$",
                              re.IGNORECASE)
 _WORD_RE = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
@@ -43,6 +47,7 @@ def clean_pages(raw_pages: list[str], markdown: bool = False) -> list[list[Block
     if markdown:
         pages_lines = [_markdown_to_plain(lines) for lines in pages_lines]
     pages_lines = strip_running_lines(pages_lines)
+    pages_lines = [_separate_glued_marks(lines) for lines in pages_lines]
     words = vocabulary(pages_lines)
     width = _typical_line_width(pages_lines)
     double_spaced = _is_double_spaced(pages_lines)
@@ -93,6 +98,23 @@ def _normalise_lines(page: str) -> list[str]:
             continue  # OCR debris and rules: lines with no letter or digit at all
         lines.append(line)
     return lines
+
+
+def _separate_glued_marks(lines: list[str]) -> list[str]:
+    """A line that opens with Word's "o" list mark glued to its first word ("obevoegd"), in a list
+    of such items (a line before or after it opens with "o "), gets its space back; only when the
+    glued word is no Dutch word and the word without the "o" is ("ook", "over" stay)."""
+    separated = list(lines)
+    for i, line in enumerate(lines):
+        glued = _GLUED_O_MARK.match(line)
+        if not glued:
+            continue
+        beside = lines[max(i - 1, 0):i] + lines[i + 1:i + 2]
+        word = glued.group(1).lower()
+        if (any(other.startswith("o ") for other in beside) and len(word) >= 3
+                and is_dutch_word(word) and not is_dutch_word("o" + word)):
+            separated[i] = "o " + line[1:]
+    return separated
 
 
 def _markdown_to_plain(lines: list[str]) -> list[str]:

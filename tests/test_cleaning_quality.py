@@ -98,6 +98,20 @@ def test_bullets_in_any_form_become_list_items():
     assert blocks[-1] == type(blocks[-1])(PARAGRAPH, "Daarna gaat de tekst verder.")
 
 
+def test_words_second_level_o_mark_opens_an_item_also_glued_to_its_word():
+    # dusi-verantwoorden-ptz-2023.pdf, p. 3, as pypdf reads it: the first mark lost its space
+    raw = "\n".join(["De ondertekenaar verklaart:",
+                     "obevoegd en/of gemachtigd te zijn om deze aanvraag te ondertekenen",
+                     "o kennis te hebben genomen van de geldende regelgeving", "",
+                     "ook dit is gewoon een zin.", "over de periode"])
+    blocks = clean_pages([raw])[0]
+    assert [block.text for block in blocks if block.kind == ITEM] == [
+        "bevoegd en/of gemachtigd te zijn om deze aanvraag te ondertekenen",
+        "kennis te hebben genomen van de geldende regelgeving"]
+    # "ook" and "over" are words: no mark, though "ok" and "ver" are words too
+    assert "ook dit is gewoon een zin. over de periode" in " ".join(b.text for b in blocks)
+
+
 def test_markdown_and_html_in_tables_become_plain_text():
     raw = "\n".join(["# Inhoud", "", "| <b>Werk</b> | <p>Zie <a href=\"#\">Breda</a></p> |",
                      "|---|---|", "Een **vette** zin met een [link](https://x.nl)."])

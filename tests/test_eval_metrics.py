@@ -133,6 +133,8 @@ def test_normalisation_undoes_hyphenation_and_whitespace():
     assert normalise("  Twee\n\tregels  ") == "twee regels"
     assert normalise("“ﬁnanciën” – zo") == '"financien" - zo'
     assert normalise("patiénten") == normalise("patiënten") == "patienten"  # OCR's é for ë
+    assert normalise("verricht of o Binnen 22 weken") == "verricht of binnen 22 weken"
+    assert normalise("zo of zo") == "zo of zo"  # only the lone letter: Word's list mark
     chunk = ("Inleiding. De kans is groot dat door deze\ncrisis de gezondheids-\nachterstanden "
              "verder toenemen. Daarna")
     assert matches(chunk, QUOTE)
