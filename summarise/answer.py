@@ -4,8 +4,9 @@ Every sentence of the retrieved chunks (headings and table cells too) gets P(it 
 question) from the learned model (``summarise/relevance.py``). The answer is refused when no
 sentence clears the model's answer threshold; otherwise it quotes the best sentence and each
 next one over the quote threshold (``summarise.relevance.select``). A quoted sentence that leans
-on the one before it ("Dit betekent ...") is shown with that sentence. Both thresholds were
-chosen by leave-one-document-out cross-validation (``eval/train_relevance.py``).
+on the one before it ("Dit betekent ...") is shown with that sentence, a lead-in ("De
+ondertekenaar verklaart:") with the list items after it. Both thresholds were chosen by
+leave-one-document-out cross-validation (``eval/train_relevance.py``).
 """
 
 from __future__ import annotations
@@ -39,30 +40,55 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     quoted = sorted((pool[i] for i in chosen),
                     key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
-    sentences = tuple(_bullet(c, candidates, quoted, documents[c.doc_id]) for c in quoted)
+    sentences = tuple(_bullet(c, candidates, quoted, documents[c.doc_id], word_budget)
+                      for c in quoted)
     return Summary(question=question, answered=True, sentences=sentences,
                    sources=sources_of(sentences), retrieved=tuple(retrieved),
                    confidence=float(probabilities[chosen[0]]))
 
 
 def _bullet(sentence: CandidateSentence, candidates: Sequence[CandidateSentence],
-            quoted: Sequence[CandidateSentence], info: DocumentInfo) -> SummarySentence:
+            quoted: Sequence[CandidateSentence], info: DocumentInfo,
+            word_budget: int) -> SummarySentence:
     """The quoted sentence, led by the sentence before it on the same page when it cannot be
-    read alone ("Zij ...", "Dit ...") and that one is not quoted itself."""
-    before = _previous(sentence, candidates)
+    read alone ("Zij ...", "Dit ...") and that one is not quoted itself; a lead-in ending in ":"
+    ("De ondertekenaar verklaart:") goes on with the list items after it on its page, those
+    that open with a small letter and are not quoted themselves, within ``word_budget`` words."""
     quoted_ids = {q.sentence_id for q in quoted}
+    before = _neighbour(sentence, candidates, -1)
+    parts = [sentence]
     if (before is not None and not stands_alone(sentence.text) and before.page == sentence.page
             and before.sentence_id not in quoted_ids and is_whole_sentence(before.text)):
-        joined = f"{before.text} {sentence.text}"
-        return SummarySentence(text=joined, citations=(cite(sentence, info, joined),),
-                               themes=tuple(dict.fromkeys(before.themes + sentence.themes)))
-    return SummarySentence(text=sentence.text, citations=(cite(sentence, info),),
-                           themes=sentence.themes)
+        parts.insert(0, before)
+    if sentence.text.endswith(":"):
+        parts.extend(_items_after(sentence, candidates, quoted_ids,
+                                  word_budget - sum(len(p.text.split()) for p in parts)))
+    if len(parts) == 1:
+        return SummarySentence(text=sentence.text, citations=(cite(sentence, info),),
+                               themes=sentence.themes)
+    joined = " ".join(part.text for part in parts)
+    return SummarySentence(text=joined, citations=(cite(parts[0], info, joined),),
+                           themes=tuple(dict.fromkeys(t for part in parts for t in part.themes)))
 
 
-def _previous(sentence: CandidateSentence,
-              candidates: Sequence[CandidateSentence]) -> CandidateSentence | None:
-    wanted = position(sentence) - 1
+def _items_after(lead_in: CandidateSentence, candidates: Sequence[CandidateSentence],
+                 quoted_ids: set[str], words: int) -> list[CandidateSentence]:
+    """The run of sentences after ``lead_in`` on its page that open with a small letter, as
+    many as fit in ``words`` words."""
+    items: list[CandidateSentence] = []
+    item = _neighbour(lead_in, candidates, 1)
+    while (item is not None and item.page == lead_in.page and item.text[:1].islower()
+           and item.sentence_id not in quoted_ids and len(item.text.split()) <= words):
+        items.append(item)
+        words -= len(item.text.split())
+        item = _neighbour(item, candidates, 1)
+    return items
+
+
+def _neighbour(sentence: CandidateSentence, candidates: Sequence[CandidateSentence],
+               step: int) -> CandidateSentence | None:
+    """The sentence ``step`` places after (before, when negative) ``sentence`` in its chunk."""
+    wanted = position(sentence) + step
     return next((c for c in candidates
                  if c.chunk_id == sentence.chunk_id and position(c) == wanted), None)
 

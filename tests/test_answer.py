@@ -238,6 +238,22 @@ def test_a_leaning_sentence_is_not_joined_across_a_page_or_to_a_quoted_neighbour
     assert [s.text for s in both.sentences] == [lead, leaning]
 
 
+def test_a_lead_in_is_shown_with_the_list_items_after_it_on_its_page():
+    # dusi-verantwoorden-ptz-2023.pdf, p. 3: a form's list without punctuation
+    lead = "De ondertekenaar verklaart:"
+    items = ["bevoegd en/of gemachtigd te zijn om deze aanvraag te ondertekenen",
+             "kennis te hebben genomen van de geldende wet- en regelgeving"]
+    after = "Voeg een machtiging bij als bijlage bij dit formulier."
+    summary = _model_answer("Wat verklaart degene die het formulier ondertekent?",
+                            [("a", lead, 3, 0.95), ("a", items[0], 3, 0.5),
+                             ("a", items[1], 3, 0.5), ("a", after, 3, 0.5)])
+    assert [s.text for s in summary.sentences] == [" ".join([lead, *items])]
+    assert summary.sentences[0].citations[0].page == 3
+    next_page = _model_answer("Wat verklaart degene die het formulier ondertekent?",
+                              [("a", lead, 3, 0.95), ("a", items[0], 4, 0.5)])
+    assert [s.text for s in next_page.sentences] == [lead]
+
+
 def test_relevant_sentences_of_several_reports_show_each_report():
     summary = _model_answer("Wat zeggen de rapporten over informele hulp in coronatijd?", [
         ("a", "In Wageningen zette het Welsaamnetwerk in coronatijd informele hulp op.", 1, 0.95),
