@@ -4,13 +4,14 @@ the ingest reader and cleaner yield it, independent of chunking, the store and s
 A report is read with ``ingest.readers`` and cleaned with ``ingest.clean`` into blocks; a table
 cell whose text runs over pages is split into its pages' pieces by ``ingest.pdf_tables``. The
 blocks, in reading order, become one stream of tokens (words and punctuation marks of the
-``eval.matching.normalise`` form), each knowing its page. A hyphen ending a block or piece joins
-the word that opens the next one, as ``normalise`` does within a text. A sentence is verbatim on
-page p when its tokens occur as one contiguous run of the stream that starts on page p (a
-sentence may run on to the next page, as a paragraph does). Punctuation counts; only case,
-whitespace, typographic quotes and dashes, soft hyphens and line-break hyphens do not, nor a
-footnote mark after a sentence's end (sentences leave it out, so two quoted sentences joined in
-one bullet stand verbatim on both sides of it).
+``eval.matching.normalise`` form), each knowing its page. A hyphen right after a letter or digit
+ending a block joins the word that opens the next one, as ``normalise`` does within a text (a
+dash after a space, a list mark left at a block's end, does not: "51.20 -" / "Er wordt"). A
+sentence is verbatim on page p when its tokens occur as one contiguous run of the stream that
+starts on page p (a sentence may run on to the next page, as a paragraph does). Punctuation
+counts; only case, whitespace, typographic quotes and dashes, soft hyphens and line-break
+hyphens do not, nor a footnote mark after a sentence's end (sentences leave it out, so two
+quoted sentences joined in one bullet stand verbatim on both sides of it).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ingest.readers import read_raw_pages
 from ingest.sentences import without_footnote_marks
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD_BREAK = re.compile(r"\w-$")
 
 
 def tokens(text: str) -> list[str]:
@@ -80,13 +82,16 @@ def read_source(path: Path, manifest_entry: dict[str, str] | None = None) -> Sou
     blocks: list[SourceBlock] = []
     stream: list[str] = []
     pages: list[int] = []
+    previous = ""
     for number, page_blocks in enumerate(pages_blocks, start=1):
         pending = list(getattr(raw.pages[number - 1], "origins", ()))
         for block in page_blocks:
             blocks.append(SourceBlock(block.kind, block.text, number))
             pieces = origin_pieces(block.text, number, pending)
             _extend(stream, pages, _paged_tokens([(without_footnote_marks(piece), page)
-                                                  for piece, page in pieces]))
+                                                  for piece, page in pieces]),
+                    joins=bool(_WORD_BREAK.search(previous)))
+            previous = block.text
     return SourceText(path.name, tuple(blocks), tuple(stream), tuple(pages))
 
 
@@ -113,10 +118,11 @@ def _alnum(text: str) -> int:
     return sum(char.isalnum() for char in text)
 
 
-def _extend(stream: list[str], pages: list[int], new: list[tuple[str, int]]) -> None:
-    """Append a block's tokens; a line-break hyphen ending the block before joins the word
-    that opens this one (a paragraph continued on the next page)."""
-    if (len(stream) >= 2 and stream[-1] == "-" and stream[-2][-1:].isalnum()
+def _extend(stream: list[str], pages: list[int], new: list[tuple[str, int]],
+            joins: bool) -> None:
+    """Append a block's tokens; with ``joins`` (the block before ends in a line-break hyphen),
+    the hyphen joins the word that opens this one (a paragraph continued on the next page)."""
+    if (joins and len(stream) >= 2 and stream[-1] == "-" and stream[-2][-1:].isalnum()
             and new and new[0][0][:1].isalnum()):
         stream.pop()
         pages.pop()

@@ -73,6 +73,17 @@ def test_comparison_ignores_case_spacing_quotes_and_line_break_hyphens():
     assert tokens("zorg, welzijn") != tokens("zorg welzijn")
 
 
+def test_only_a_hyphen_after_a_letter_joins_the_next_blocks_first_word(tmp_path):
+    # vws-woo-179287, p. 1: a list dash left after a redaction code ends the block before
+    (tmp_path / "n.txt").write_text(
+        "De eerste alinea eindigt met een code 51.20 -\n\nEr wordt toegelicht dat het werkt.\n\n"
+        "De gezond-\n\nheid van mensen telt.\n", encoding="utf-8")
+    blocks = Sources(tmp_path)
+    assert check("Er wordt toegelicht dat het werkt.", "n.txt", 1, blocks).ok
+    assert check("De gezondheid van mensen telt.", "n.txt", 1, blocks).ok
+    assert check("De eerste alinea eindigt met een code 51.20 -", "n.txt", 1, blocks).ok
+
+
 def test_references_are_the_reports_own_summary_or_introduction(sources):
     summary = find_reference(sources.get("gezondin-2021-versneld-leren.pdf"))
     assert summary.heading == "Samenvatting" and summary.page == 2
