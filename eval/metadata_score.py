@@ -92,7 +92,8 @@ class MetadataScore:
     def to_json(self) -> dict:
         return {"corpus": self.corpus, "truth": self.truth, "files": len(self.rows),
                 "title_right": self.share("title"), "publisher_right": self.share("publisher"),
-                "both_right": self.share("both"), "year_right": self.share("year"), "rows": [asdict(row) for row in self.rows]}
+                "both_right": self.share("both"), "year_right": self.share("year"),
+                "rows": [asdict(row) for row in self.rows]}
 
 
 def load_truth(path: Path) -> dict[str, Truth]:
