@@ -182,3 +182,6 @@ class Summary:
     absent: tuple[str, ...] = ()
     # P(the best quoted sentence answers the question), from the relevance model; 0 if refused.
     confidence: float = 0.0
+    # The best sentence cleared the answer threshold but not the quote threshold: the model
+    # doubts it answers (summarise/answer.py), and the answer says so.
+    tentative: bool = False

@@ -122,7 +122,8 @@ def format_table(result: EvalResult) -> str:
                     f"{meta['unanswerable']} unanswerable), {meta['documents']} documents, "
                     f"embedder {meta['embedder']}; latencies in ms")
     lines.insert(1, held_out_line(meta))
-    lines += ["", *_verbatim_lines(result), "", *_report_lines(result), "", *_theme_lines(result)]
+    lines += ["", *_verbatim_lines(result), *_tentative_lines(result), "", *_report_lines(result),
+              "", *_theme_lines(result)]
     if result.meta.get("metadata"):
         lines += ["", *summary_lines([result.meta["metadata"]])]
     return "\n".join(lines)
@@ -151,7 +152,8 @@ def write_markdown(result: EvalResult, path: Path, plots: list[Path]) -> Path:
     for name, figures in result.systems.items():
         cells = [_cell(figures.get(key), kind) for key, _, kind in COLUMNS]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", *_verbatim_lines(result), "", *_failures_markdown(result), "",
+    lines += ["", *_verbatim_lines(result), "", *_tentative_lines(result), "",
+              *_failures_markdown(result), "",
               "## Report summaries", "", *_report_markdown(result), "",
               "## Citation judgments", "", *_judgment_markdown(result), "",
               "## Themes", "", *_theme_markdown(result), "", *_misses(result), "",
@@ -259,10 +261,32 @@ def _misses(result: EvalResult) -> list[str]:
     missed = [r.question_id for r in runs if r.answerable and not any(r.ranking)]
     refused = [r.question_id for r in runs if r.answerable and not r.answered]
     answered = [r.question_id for r in runs if not r.answerable and r.answered]
+    tentative = [r.question_id for r in runs if not r.answerable and r.answered and r.tentative]
     return ["## Where hybrid fails", "",
             f"- no relevant chunk in the top {K}: {', '.join(missed) or 'none'}",
             f"- answerable but refused: {', '.join(refused) or 'none'}",
-            f"- unanswerable but answered: {', '.join(answered) or 'none'}"]
+            f"- unanswerable but answered: {', '.join(answered) or 'none'}",
+            f"- of those, marked tentative: {', '.join(tentative) or 'none'}"]
+
+
+def _tentative_lines(result: EvalResult) -> list[str]:
+    """How often the hybrid answers said they are unsure, to answerable and to unanswerable
+    questions, and how often an unsure answer still cites a relevant sentence."""
+    answered = [r for r in result.runs if r.system == "hybrid" and r.answered]
+    if not answered:
+        return []
+    asked = [r for r in answered if r.answerable]
+    unanswerable = [r for r in answered if not r.answerable]
+    unsure = [r for r in asked if r.tentative]
+    return ["Marked tentative ('onzeker'): hybrid answers to answerable questions "
+            f"{_share_text(len(unsure), len(asked))}, to unanswerable ones "
+            f"{_share_text(sum(r.tentative for r in unanswerable), len(unanswerable))}; "
+            "tentative answers to answerable questions citing a relevant sentence "
+            f"{_share_text(sum(any(c.relevant for c in r.cited) for r in unsure), len(unsure))}."]
+
+
+def _share_text(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else "0/0"
 
 
 def _verbatim_lines(result: EvalResult) -> list[str]:

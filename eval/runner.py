@@ -44,10 +44,12 @@ class Cited:
 
 @dataclass(frozen=True)
 class Answer:
-    """What any system answered: refused or not, and each cited sentence."""
+    """What any system answered: refused or not, each cited sentence, and whether the answer
+    said it is unsure (``Summary.tentative``; the naive baseline never does)."""
 
     answered: bool
     cited: tuple[Cited, ...]
+    tentative: bool = False
 
     @property
     def text(self) -> str:
@@ -87,6 +89,7 @@ class QuestionRun:
     rouge_l: float | None
     ask_ms: float
     search_ms: float
+    tentative: bool = False
 
 
 @dataclass
@@ -177,7 +180,7 @@ class PipelineSystem:
         summary = self.library.ask(question, mode=self.mode, model=self.models.get(question))
         return Answer(summary.answered, tuple(
             Cited(s.text, citation.file, citation.page, _source_text(s, summary.retrieved))
-            for s in summary.sentences for citation in s.citations))
+            for s in summary.sentences for citation in s.citations), summary.tentative)
 
 
 class NaiveSystem:
@@ -278,6 +281,7 @@ def _run_one(name: str, runner, question: GoldQuestion, sources: Sources,
         system=name, question_id=question.id, answerable=question.answerable, ranking=ranking,
         n_quotes=len(quotes), answered=answer.answered, cited=cited,
         rouge_l=rouge, ask_ms=(asked - searched) * 1000, search_ms=(searched - started) * 1000,
+        tentative=answer.tentative,
     )
 
 

@@ -8,6 +8,9 @@ from core.models import Citation, Summary, SummarySentence
 from summarise.absent_names import absence_statement
 
 NOT_COVERED = "De rapporten in de bibliotheek geven geen antwoord op deze vraag."
+TENTATIVE = ("Let op: dit antwoord is onzeker. Deze zinnen komen het dichtst bij een antwoord, "
+             "maar het is goed mogelijk dat de rapporten deze vraag niet beantwoorden; "
+             "controleer de bron.")
 NOTHING_TO_SUMMARISE = {
     "report": "Dit rapport bevat geen volledige zinnen om samen te vatten.",
     "digest": "Geen van de rapporten in de bibliotheek gaat over dit thema.",
@@ -69,6 +72,8 @@ def _answer_lines(summary: Summary) -> list[str]:
         named = ", de uitgevers die de vraag noemt"
     lines = [f"Op basis van {count} rapport{'en' if count != 1 else ''} "
              f"({'; '.join(publishers)}){named}:"]
+    if summary.tentative:
+        lines += ["", TENTATIVE]
     labels = {theme.id: theme.label for theme in summary.themes}
     groups: dict[str, list[SummarySentence]] = {}
     for sentence in summary.sentences:
@@ -122,6 +127,7 @@ def to_json(summary: Summary) -> dict[str, Any]:
     return {
         "question": summary.question,
         "answered": summary.answered,
+        "tentative": summary.tentative,
         "summary": to_markdown(summary),
         "sentences": [
             {"text": s.text, "citations": [_citation_json(c) for c in s.citations],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -63,8 +64,8 @@ def test_cli_ask_json_has_the_stable_shape(cli_env):
         cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=300, check=True,
     )
     payload = json.loads(result.stdout)
-    assert set(payload) == {"question", "answered", "summary", "sentences", "sources",
-                            "retrieved", "timings_ms", "themes", "asked_of"}
+    assert set(payload) == {"question", "answered", "tentative", "summary", "sentences",
+                            "sources", "retrieved", "timings_ms", "themes", "asked_of"}
     counted = {}
     for sentence in payload["sentences"]:
         for theme in sentence["themes"]:
@@ -216,6 +217,19 @@ def test_the_best_sentence_and_those_over_the_quote_threshold_are_quoted_in_read
     assert summary.answered
     assert [s.text for s in summary.sentences] == [texts[0], texts[2]]
     assert all(c.quote == s.text and c.page == 1 for s in summary.sentences for c in s.citations)
+
+
+def test_an_answer_whose_best_sentence_misses_the_quote_threshold_is_tentative():
+    doubting = replace(BY_COSINE, answer_threshold=0.3, quote_threshold=0.6)
+    text = "Gemeenten bieden inwoners met schulden snel schuldhulpverlening aan."
+    # P = 0.5 at cosine 0.9: over the answer threshold, under the quote threshold
+    tentative = _model_answer("Hoeveel gemeenten boden schuldhulp aan?",
+                              [("a", text, 1, 0.9)], doubting)
+    assert tentative.answered and tentative.tentative
+    assert to_markdown(tentative).splitlines()[2].startswith("Let op: dit antwoord is onzeker.")
+    sure = _model_answer("Hoeveel gemeenten boden schuldhulp aan?", [("a", text, 1, 0.95)],
+                         doubting)
+    assert sure.answered and not sure.tentative and "onzeker" not in to_markdown(sure)
 
 
 def test_a_sentence_leaning_on_the_one_before_is_shown_with_it():

@@ -133,6 +133,10 @@ def test_report_and_plots(result, tmp_path):
     assert "## Report summaries" in text and "## Citation judgments" in text
     assert "Verbatim on the cited page: hybrid answers" in text
     assert "report summaries, ROUGE-L F1" in table
+    hybrid = [r for r in result.runs if r.system == "hybrid" and r.answered and r.answerable]
+    unsure = sum(r.tentative for r in hybrid)
+    assert f"hybrid answers to answerable questions {unsure}/{len(hybrid)} (" in text
+    assert not any(r.tentative for r in result.runs if r.system == "naive")
 
 
 def test_cli_eval_json_parses(cli_env, tmp_path):

@@ -139,6 +139,13 @@ def test_a_rejected_rewrite_is_said_above_the_quotes_with_its_reasons():
     assert rendered.index("Geen herschreven tekst") < rendered.index("Een zin uit het rapport.")
 
 
+def test_a_tentative_answer_says_so_above_its_quotes():
+    rendered = summary_html(replace(_summary("Een zin uit het rapport."), tentative=True), "k", {})
+    assert '<p class="rw-tentative" role="note">Let op: dit antwoord is onzeker.' in rendered
+    assert rendered.index("rw-tentative") < rendered.index("Een zin uit het rapport.")
+    assert "rw-tentative" not in summary_html(_summary("Een zin uit het rapport."), "k", {})
+
+
 def test_bullets_carry_their_themes_for_the_chip_filter():
     citation = Citation("d1", "r.pdf", "Titel", "SCP", 2021, 3, "q")
     sentences = tuple(SummarySentence(text, (citation,), themes) for text, themes in (

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from core.models import Citation, DocumentInfo, RetrievedChunk, Summary
-from summarise.render import format_source, to_markdown
+from summarise.render import TENTATIVE, format_source, to_markdown
 
 CSS = """
 .rw-answer ul { margin: 0.3em 0 0.8em 1.2em; }
@@ -32,6 +32,7 @@ button.rw-chip[aria-pressed="true"] .rw-muted { color: inherit; }
 .rw-answer [hidden] { display: none !important; }
 .rw-rewrite { border-left: 4px solid var(--color-accent); padding: 2px 12px; margin: 0.6em 0; }
 .rw-rewrite.rw-afgekeurd { border-left-color: var(--error-text-color); }
+.rw-tentative { border-left: 4px solid var(--error-text-color); padding: 2px 12px; }
 .rw-note { font-size: 0.9em; font-style: italic; color: var(--body-text-color-subdued); }
 .rw-prose { line-height: 1.55; }
 .rw-letterlijk > summary { cursor: pointer; font-weight: 600; margin: 0.4em 0; }
@@ -250,6 +251,8 @@ def _lines_html(lines: Sequence[str], key: str,
         match = re.fullmatch(r"\*\*([^*]+)\*\*|#{1,3}\s+(.*)", line)
         if match:
             heading = f"<h4>{_inline(match.group(1) or match.group(2))}</h4>"
+        elif line == TENTATIVE:
+            parts.append(f'<p class="rw-tentative" role="note">{escape(line)}</p>')
         else:
             parts.append(f"<p>{_inline(line)}</p>")
     flush()
