@@ -10,9 +10,11 @@ import numpy as np
 
 from core.models import RetrievedChunk
 
+# Openers that point back to what came before; "idem" ("the same") too: "Idem bij de recente
+# voetbalrellen." says nothing without the sentence it repeats.
 _ANAPHORIC_START = re.compile(
     r"^(deze|dit|dat|die|ze|zij|het|hij|hun|hierbij|hierdoor|daarom|daarnaast|daarbij|ook|"
-    r"bovendien|zo|soms|wel|maar|en|of)\b", re.IGNORECASE)
+    r"bovendien|zo|soms|wel|maar|en|of|idem)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ def test_form_signals_of_boilerplate():
     assert f["english"][2] > 0.2 and f["english"][[0, 1, 3]].max() == 0.0
     assert f["leans_back"].tolist() == [0.0, 0.0, 0.0, 1.0]
     assert f["name_list"][2] > f["name_list"][3]
+    assert _features("Wat gebeurde er bij de voetbalrellen?", "Idem bij de recente voetbalrellen.",
+                     "Idemdito is geen woord dat hier terugwijst.")["leans_back"].tolist() == [1.0, 0.0]
 
 
 def test_a_question_of_words_the_library_lacks_has_its_unknown_share_squared():
