@@ -22,10 +22,6 @@ _NUMBERED = re.compile(r"^\d{1,2}\.\s+[^\W\d_]")
 _BULLET_RE = re.compile(r"^\s*(?:[•·●◦▪■□‣∙¢*–—-]|e(?= [A-Z])|o(?= \S))\s+")
 # Word's "o" mark with the space after it lost: "obevoegd en/of gemachtigd te zijn".
 _GLUED_O_MARK = re.compile(r"^o(?=([a-zà-ÿ]+)\b)")
-# A footnote mark as pypdf reads it, glued to the word it annotates ("gemachtigd1", "getoetst2."),
-# and a line opening with such a number and a capital: the footnote itself at the page's foot.
-_GLUED_NOTE_MARK = re.compile(r"(?<=[^\W\d_])([1-9]\d?)(?![\w.,]\d)(?=[\s.,;:)]|$)")
-_NOTE_LINE = re.compile(r"^([1-9]\d?) (?=[A-Z][^\W\d_]+ )")
 _PAGE_NUMBER_RE = re.compile(r"^(?:pagina|page|blz\.?|p\.)?\s*\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?$",
                              re.IGNORECASE)
 _WORD_RE = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
@@ -174,7 +170,6 @@ def _blocks(lines: list[str], words: Counter[str], width: float,
             double_spaced: bool, markdown: bool) -> list[Block]:
     blocks: list[Block] = []
     kind, current, previous = PARAGRAPH, "", ""
-    marks = {mark for line in lines for mark in _GLUED_NOTE_MARK.findall(line)}
 
     def close() -> None:
         nonlocal kind, current
@@ -195,11 +190,7 @@ def _blocks(lines: list[str], words: Counter[str], width: float,
             previous = ""
             continue
         bullet = _opens_item(line, previous if current else "", width)
-        note = _NOTE_LINE.match(line)
-        if note and note.group(1) in marks:
-            close()  # a footnote is text of its own, not the end of the paragraph above it
-            current = line[note.end():]
-        elif bullet:
+        if bullet:
             close()
             kind, current = ITEM, line[bullet.end():]
         elif kind == HEADING and current and _is_capitals(line):

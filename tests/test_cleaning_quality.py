@@ -112,21 +112,6 @@ def test_words_second_level_o_mark_opens_an_item_also_glued_to_its_word():
     assert "ook dit is gewoon een zin. over de periode" in " ".join(b.text for b in blocks)
 
 
-def test_a_footnote_at_the_foot_of_the_page_is_a_block_of_its_own():
-    # dusi-verantwoorden-ptz-2023.pdf, p. 5, as pypdf reads it: the mark glued to its word
-    raw = "\n".join([
-        "Toelichting verschil tussen begroot en gerealiseerd bedrag2 per post van de begroting "
-        "van de subsidie die in de aanvraag is opgenomen",
-        "Toelichting verschil tussen begroot en gerealiseerd bedrag",
-        "2 Een verschil tussen begroot en gerealiseerd bedrag van ten minste 20% moet worden "
-        "toegelicht.", "",
-        "3 Kosten worden per post verantwoord, zonder dat een voetnoot 3 bestaat."])
-    texts = [block.text for block in clean_pages([raw])[0]]
-    assert ("Een verschil tussen begroot en gerealiseerd bedrag van ten minste 20% moet worden "
-            "toegelicht.") in texts
-    assert any(text.startswith("3 Kosten worden per post") for text in texts)  # no mark 3
-
-
 def test_markdown_and_html_in_tables_become_plain_text():
     raw = "\n".join(["# Inhoud", "", "| <b>Werk</b> | <p>Zie <a href=\"#\">Breda</a></p> |",
                      "|---|---|", "Een **vette** zin met een [link](https://x.nl)."])
