@@ -305,7 +305,10 @@ def _train(args: argparse.Namespace) -> int:
                    f"{row['auc']:.3f}", f"{row['ece']:.4f}"] for row in result.table])
     answer, quote = result.thresholds
     print(f"\nshipped: {result.chosen.name}; answer threshold {answer:.2f}, quote threshold "
-          f"{quote:.2f}; report: {REPORT_PATH}")
+          f"{quote:.2f}; out-of-fold top-1 accuracy {result.top1:.3f}; report: {REPORT_PATH}\n")
+    _print_table(["share of training documents", "top-1", "spread", "log loss"],
+                 [[f"{p.fraction:.2f}", f"{p.top1:.3f}", f"{p.top1_spread:.3f}",
+                   f"{p.log_loss:.4f}"] for p in result.curve])
     return 0
 
 

@@ -18,7 +18,9 @@ with the answer selection itself (``summarise.answer.select``):
 Every left-out group also gets its own model and thresholds, chosen without it, so that
 ``rapportwijzer eval`` answers each gold question with a model that never saw its document.
 Everything is written to ``summarise/relevance_model.json``; the figures to
-``eval/relevance/report.md``.
+``eval/relevance/report.md``, with a learning curve of the shipped variant: its out-of-fold
+top-1 accuracy when each fold trains on only part of the other documents, which tells whether
+more judged questions would still improve it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ FEATURE_SETS["dense+lexical+match+whole"] = (*FEATURE_SETS["dense+lexical+match"
                                              "whole_sentence")
 FEATURE_SETS["all"] = FEATURES
 REGULARISATION = (0.03, 0.1, 0.3, 1.0, 3.0)
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+CURVE_REPEATS = 3  # random draws of the training documents per fraction below 1
 
 
 @dataclass(frozen=True)
@@ -96,13 +100,58 @@ def variants() -> list[Variant]:
     return found + [Variant("boosting all", FEATURES, "boosting")]
 
 
-def out_of_fold(variant: Variant, examples: Examples) -> np.ndarray:
-    """Each row's probability from the model trained without its group."""
+def out_of_fold(variant: Variant, examples: Examples, fraction: float = 1.0,
+                rng: np.random.Generator | None = None) -> np.ndarray:
+    """Each row's probability from the model trained without its group; with ``fraction`` < 1,
+    trained on that share of the other groups only, drawn by ``rng``."""
     predicted = np.zeros(len(examples))
-    for group in np.unique(examples.group):
+    groups = np.unique(examples.group)
+    for group in groups:
         held = examples.group == group
-        predicted[held] = variant.fit(examples.subset(~held))(examples.features[held])
+        training = ~held
+        if fraction < 1.0:
+            others = groups[groups != group]
+            drawn = (rng or np.random.default_rng(0)).choice(
+                others, max(2, round(fraction * len(others))), replace=False)
+            training = np.isin(examples.group, drawn)
+        predicted[held] = variant.fit(examples.subset(training))(examples.features[held])
     return predicted
+
+
+def top1_accuracy(examples: Examples, probabilities: np.ndarray) -> float:
+    """Share of the answerable questions with a relevant candidate whose most probable candidate
+    is relevant: how often the best sentence is an answer."""
+    hits = counted = 0
+    for question in dict.fromkeys(examples.question):
+        rows = np.flatnonzero(examples.question == question)
+        if examples.answerable[rows[0]] and examples.relevant[rows].any():
+            counted += 1
+            hits += bool(examples.relevant[rows[np.argmax(probabilities[rows])]])
+    return hits / max(counted, 1)
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    fraction: float  # share of the other document groups each fold trains on
+    top1: float  # mean over the draws
+    top1_spread: float  # standard deviation over the draws
+    log_loss: float  # mean over the draws
+
+
+def learning_curve(variant: Variant, examples: Examples,
+                   fractions: Sequence[float] = CURVE_FRACTIONS,
+                   repeats: int = CURVE_REPEATS, seed: int = 0) -> list[CurvePoint]:
+    """Out-of-fold top-1 accuracy and log loss of ``variant`` trained on growing shares of the
+    other documents: a curve still rising at 1.0 says more judged questions would help."""
+    rng = np.random.default_rng(seed)
+    points = []
+    for fraction in fractions:
+        draws = [out_of_fold(variant, examples, fraction, rng)
+                 for _ in range(repeats if fraction < 1.0 else 1)]
+        top1 = [top1_accuracy(examples, p) for p in draws]
+        points.append(CurvePoint(fraction, float(np.mean(top1)), float(np.std(top1)),
+                                 float(np.mean([log_loss(examples.relevant, p) for p in draws]))))
+    return points
 
 
 @dataclass(frozen=True)
@@ -181,6 +230,8 @@ class TrainResult:
     thresholds: tuple[float, float]
     figures: dict[str, AnswerFigures]  # "all", "seed", "real": out-of-fold answers
     model: RelevanceModel
+    top1: float  # out-of-fold top-1 accuracy of the shipped variant
+    curve: list[CurvePoint]  # empty when no report is written
 
 
 def train(examples_path: Path = EXAMPLES_PATH, model_path: Path = MODEL_PATH,
@@ -221,7 +272,9 @@ def train(examples_path: Path = EXAMPLES_PATH, model_path: Path = MODEL_PATH,
                  "relevant": int(examples.relevant.sum()),
                  "questions": len(groups), "trained_from": _commit()},
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    result = TrainResult(chosen, table, thresholds, figures, model)
+    curve = learning_curve(chosen, examples) if report_path is not None else []
+    result = TrainResult(chosen, table, thresholds, figures, model, top1_accuracy(examples, oof),
+                         curve)
     if report_path is not None:
         report_path.write_text(report_markdown(result, examples), encoding="utf-8")
     return result
@@ -247,7 +300,17 @@ def report_markdown(result: TrainResult, examples: Examples) -> str:
               for name, f in result.figures.items()]
     lines += ["", "Sentence labels as in training (a gold quote or judged relevant; the rest not "
               "relevant); near-duplicates are not removed here. `make eval` gives the figures of "
-              "the real answers.", "", "## Weights of the shipped model (standardised features)",
+              "the real answers.", "",
+              f"Top-1 accuracy (the most probable candidate is relevant, over the answerable "
+              f"questions with a relevant candidate): {result.top1:.3f}.", "",
+              "## Learning curve of the shipped variant", "",
+              "Each fold trains on a random share of the other document groups "
+              f"({CURVE_REPEATS} draws below 1.0):", "",
+              "| share of training documents | top-1 accuracy | spread | log loss |",
+              "|---|---|---|---|"]
+    lines += [f"| {point.fraction:.2f} | {point.top1:.3f} | {point.top1_spread:.3f} | "
+              f"{point.log_loss:.4f} |" for point in result.curve]
+    lines += ["", "## Weights of the shipped model (standardised features)",
               "", "| feature | weight |", "|---|---|"]
     lines += [f"| {name} | {weight:+.3f} |" for name, weight in
               sorted(zip(result.model.features, result.model.coef), key=lambda p: -abs(p[1]))]

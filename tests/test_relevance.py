@@ -9,7 +9,14 @@ import pytest
 
 from core.models import RetrievedChunk
 from eval.relevance_examples import EXAMPLES_PATH, Examples, read_examples
-from eval.train_relevance import Variant, answer_figures, choose_thresholds, train
+from eval.train_relevance import (
+    Variant,
+    answer_figures,
+    choose_thresholds,
+    learning_curve,
+    top1_accuracy,
+    train,
+)
 from summarise.candidates import CandidateSentence
 from summarise.features import FEATURES, QuestionView, feature_matrix
 from summarise.relevance import MODEL_PATH, RelevanceModel, load_model_file
@@ -185,3 +192,41 @@ def test_the_false_refusal_bound_holds_in_each_library_not_only_pooled():
     assert answer <= 0.12
     pooled_allowed = answer_figures(examples, probabilities, 0.15, 1.0)
     assert pooled_allowed.false_refusals < 0.1 and pooled_allowed.refusal_accuracy == 1.0
+
+
+def _ranked_examples(noise: float) -> Examples:
+    """Eight documents of three questions with five candidates each; the first candidate is
+    relevant and its cosine stands ``1 - noise`` above the others' (0 when ``noise`` is 1)."""
+    rng = np.random.default_rng(1)
+    rows, relevant, questions, groups = [], [], [], []
+    for document in range(8):
+        for question in range(3):
+            for candidate in range(5):
+                row = np.zeros(len(FEATURES))
+                row[FEATURES.index("cos_sentence")] = (
+                    (candidate == 0) * (1 - noise) + rng.normal(0, 0.1))
+                rows.append(row)
+                relevant.append(candidate == 0)
+                questions.append(f"real/d{document}q{question}")
+                groups.append(f"real:d{document}")
+    n = len(rows)
+    return Examples(np.array(rows), np.array(relevant), np.array(questions), np.array(groups),
+                    np.ones(n, dtype=bool), np.full(n, 10), np.arange(n).astype(str))
+
+
+def test_top1_accuracy_counts_questions_whose_best_candidate_is_relevant():
+    examples = _ranked_examples(0.0)
+    right = examples.relevant.astype(float)
+    assert top1_accuracy(examples, right) == 1.0
+    assert top1_accuracy(examples, 1.0 - right) == 0.0
+
+
+def test_the_learning_curve_trains_on_shares_of_the_other_documents():
+    variant = Variant("cosine", ("cos_sentence",), "logistic", 1.0)
+    separable = learning_curve(variant, _ranked_examples(0.0), (0.25, 1.0), repeats=2)
+    assert [point.fraction for point in separable] == [0.25, 1.0]
+    assert all(point.top1 == 1.0 for point in separable)
+    assert separable[1].top1_spread == 0.0  # one draw at 1.0: all other documents
+    # when the cosine says nothing, the best candidate is relevant about one time in five
+    uninformative = learning_curve(variant, _ranked_examples(1.0), (1.0,), repeats=1)
+    assert uninformative[0].top1 < 0.5
