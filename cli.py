@@ -238,6 +238,8 @@ def _emit(summary, args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
+    from library import document_state
+
     infos = _library().documents()
     if args.json:
         print(json.dumps([info.__dict__ for info in infos], ensure_ascii=False, indent=2))
@@ -245,15 +247,9 @@ def _docs(args: argparse.Namespace) -> int:
     files = {info.doc_id: info.file for info in infos}
     _print_table(["bestand", "uitgever", "titel", "datum", "pagina's", "chunks", "status"],
                  [[i.file, i.publisher, i.title, i.date, str(i.pages), str(i.chunks),
-                   _document_state(i, files)] for i in infos])
+                   document_state(i, files)] for i in infos])
     return 0
 
-
-def _document_state(info, files: dict[str, str]) -> str:
-    """What ``docs`` says of a document: indexed, a duplicate of another, its language."""
-    state = (f"duplicaat van {files.get(info.duplicate_of, info.duplicate_of)}"
-             if info.duplicate_of else "geïndexeerd")
-    return state if info.language in ("nl", "") else f"{state}, taal: {info.language}"
 
 
 def _eval(args: argparse.Namespace) -> int:

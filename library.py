@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -276,3 +276,11 @@ class Library:
 def _candidates(stored: Sequence[StoredSentence]) -> list[CandidateSentence]:
     return [CandidateSentence(s.sentence_id, s.chunk_id, s.doc_id, s.page, s.text, s.themes,
                               s.vector) for s in stored]
+
+
+def document_state(info: DocumentInfo, files: Mapping[str, str]) -> str:
+    """What the library says of a document (Dutch): indexed or a duplicate of another (by file
+    name, ``files`` maps doc ids to them), and its language when not Dutch."""
+    state = (f"duplicaat van {files.get(info.duplicate_of, info.duplicate_of)}"
+             if info.duplicate_of else "geïndexeerd")
+    return state if info.language in ("nl", "") else f"{state}, taal: {info.language}"

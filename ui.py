@@ -18,7 +18,7 @@ import pandas as pd
 from core.models import DocumentInfo, Summary
 from index.indexer import CONFIG_SUFFIXES, FAILED
 from index.search import Filters
-from library import Library
+from library import Library, document_state
 from summarise.render import to_markdown
 from webui.exports import Downloads, slug
 from webui.html import (
@@ -42,6 +42,7 @@ EXAMPLES = [
 LENGTHS = [("Kort (± 150 woorden)", 150), ("Middel (± 250 woorden)", 250),
            ("Lang (± 400 woorden)", 400)]
 RECENT = 8
+PICK_A_REPORT = "<p>Kies eerst een rapport.</p>"
 QUEUE_SIZE = 64
 
 
@@ -75,8 +76,11 @@ class App:
     def theme_choices(self) -> list[tuple[str, str]]:
         return [(theme.label, theme.id) for theme in self.library.tagger.themes]
 
-    def report_choices(self) -> list[tuple[str, str]]:
-        return [(f"{info.title} ({info.file})", info.doc_id) for info in self.documents()]
+    def report_choices(self, duplicates: bool = False) -> list[tuple[str, str]]:
+        """(label, doc id) of the reports; a duplicate of another report (never searched) only
+        with ``duplicates``, for the maintainer's pages, and marked as one."""
+        return [(f"{info.title} ({info.file}{', duplicaat' if info.duplicate_of else ''})",
+                 info.doc_id) for info in self.documents() if duplicates or not info.duplicate_of]
 
     def library_table(self) -> pd.DataFrame:
         labels = dict((tid, label) for label, tid in self.theme_choices())
@@ -90,7 +94,7 @@ class App:
             top = [labels.get(t, t) for t, share in sorted(shares.items(), key=lambda p: -p[1])
                    if share >= 0.1][:3]
             rows.append([info.file, info.title, info.publisher, info.date, info.pages, info.chunks,
-                         ", ".join(top), _state(info, files)])
+                         ", ".join(top), document_state(info, files)])
         return pd.DataFrame(rows, columns=["Bestand", "Titel", "Uitgever", "Datum", "Pagina's",
                                            "Passages", "Thema's", "Status"])
 
@@ -116,14 +120,14 @@ def build_app(library: Library) -> gr.Blocks:
 
 
         def refresh_choices():
-            reports = app.report_choices()
+            reports, every_file = app.report_choices(), app.report_choices(duplicates=True)
             infos = app.documents()
             publishers = sorted({i.publisher for i in infos if i.publisher})
             years = sorted({i.year for i in infos if i.year})
             return (gr.update(choices=publishers), gr.update(choices=app.theme_choices()),
                     gr.update(choices=years), gr.update(choices=years), gr.update(choices=reports),
-                    gr.update(choices=reports), gr.update(choices=reports),
-                    gr.update(choices=reports), app.library_table())
+                    gr.update(choices=reports), gr.update(choices=every_file),
+                    gr.update(choices=every_file), app.library_table())
 
         choice_outputs = [*ask_filters, report_pick, *library_outputs]
         blocks.load(refresh_choices, outputs=choice_outputs, api_visibility="private")
@@ -267,7 +271,7 @@ def _report_page(app: App):
 
     def summarise(doc_id, words):
         if not doc_id:
-            return "<p>Kies eerst een rapport.</p>", "", "", "", None, None
+            return PICK_A_REPORT, "", "", "", None, None
         with app.lock.reading():
             info = app.library.document(doc_id)
             summary = app.library.summarise_report(doc_id, word_budget=int(words or 250))
@@ -281,8 +285,10 @@ def _report_page(app: App):
 
     def export(kind):
         def run_export(text, summary):
-            if not (text or "").strip():
-                raise gr.Error("Er is nog geen samenvatting om te exporteren.")
+            if not (text or "").strip():  # a hint, not an error: nothing failed
+                gr.Warning("Er is nog geen samenvatting om te exporteren. Kies een rapport en "
+                           "klik op Samenvatten.")
+                return None
             title = summary.heading if summary is not None else "Samenvatting"
             return str(app.downloads.edited_file(text, title, slug(title), kind, summary))
 
@@ -290,6 +296,9 @@ def _report_page(app: App):
 
     run.click(summarise, [report, length], [card, rendered, panel, edited, exported, current],
               api_visibility="private")
+    # Once a report is picked, the hint to pick one no longer applies.
+    report.change(lambda shown: "" if shown == PICK_A_REPORT else gr.update(), card, card,
+                  api_visibility="private")
     export_docx.click(export("docx"), [edited, current], exported, api_visibility="private")
     export_md.click(export("md"), [edited, current], exported, api_visibility="private")
     return report
@@ -485,8 +494,3 @@ def _row_message(row) -> tuple[bool, str]:
     note = f" {row.message}" if row.message else ""
     return True, f"{row.file}: {row.state} ({detail}).{note}"
 
-
-def _state(info: DocumentInfo, files: dict[str, str]) -> str:
-    state = (f"duplicaat van {files.get(info.duplicate_of, info.duplicate_of)}"
-             if info.duplicate_of else "geïndexeerd")
-    return state if info.language in ("nl", "") else f"{state}, taal: {info.language}"

@@ -78,7 +78,9 @@ class ThemeProfile:
 
 
 def theme_profiles(store: Store, theme_ids: Sequence[str]) -> list[ThemeProfile]:
-    """Per committed report, in file order: the share of its chunks carrying each theme."""
+    """Per committed report, in file order: the share of its chunks carrying each theme. A
+    duplicate of another report (a text extract of a PDF) is that report, not a column of its
+    own: it is never searched either."""
     counts: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
     for _, _, meta in store.all_chunks():
@@ -90,7 +92,7 @@ def theme_profiles(store: Store, theme_ids: Sequence[str]) -> list[ThemeProfile]
     return [ThemeProfile(info.doc_id, info.file, info.title, totals.get(info.doc_id, 0),
                          {t: counts.get(info.doc_id, {}).get(t, 0) / max(totals.get(info.doc_id, 0), 1)
                           for t in theme_ids})
-            for info in store.document_infos()]
+            for info in store.document_infos() if not info.duplicate_of]
 
 
 def write_heatmap(profiles: Sequence[ThemeProfile], labels: dict[str, str], path: Path) -> Path:

@@ -330,7 +330,10 @@ def test_themes_cli_prints_profiles_and_writes_a_heatmap_into_the_data_dir(cli_e
     payload = json.loads(out.stdout)
     assert Path(payload["heatmap"]) == Path(cli_env["RW_DATA_DIR"]) / "themes_heatmap.png"
     assert Path(payload["heatmap"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(payload["profiles"]) == 5
+    # five files, one of them the text extract of a PDF: four reports
+    assert [p["file"] for p in payload["profiles"]] == [
+        "gezondin-2020-impact-coronacrisis.pdf", "gezondin-2021-versneld-leren.pdf",
+        "impactcorona-2022-lessen-sociaal-domein.pdf", "vng-2021-sociaal-sterker-de-crisis-uit.pdf"]
     for profile in payload["profiles"]:
         assert profile["chunks"] > 0
         assert all(0.0 <= share <= 1.0 for share in profile["shares"].values())

@@ -197,11 +197,35 @@ def test_a_report_is_summarised_edited_and_downloaded_as_docx(page, corpus_app, 
     assert any("Notitie van de adviseur" in p for p in paragraphs)
 
 
+def test_the_summary_page_hints_before_a_report_is_picked_and_offers_no_duplicates(
+        page, corpus_app):
+    _open(page, corpus_app)
+    page.get_by_role("tab", name="Rapport samenvatten").click()
+    page.click("#export-docx")  # nothing to export yet: a hint, not an English "Error"
+    toast = page.locator('[data-testid="toast-text"]').first
+    toast.wait_for()
+    assert "Er is nog geen samenvatting om te exporteren." in toast.inner_text()
+    assert "warning" in (toast.get_attribute("class") or "").split()
+    assert not page.get_by_text("Error", exact=True).locator("visible=true").count()
+    page.click("#samenvatten-knop")
+    _shows(page, "#rapport-kaart", "Kies eerst een rapport.")
+    page.click("#samenvatten-rapport input")
+    options = page.get_by_role("option").all_inner_texts()
+    assert any("gezondin-2020-impact-coronacrisis.pdf" in o for o in options)
+    assert not any("pdfextract" in o for o in options)  # its duplicate is not a report of its own
+    page.get_by_role("option", name="Sociaal sterker de crisis uit "
+                     "(vng-2021-sociaal-sterker-de-crisis-uit.pdf)", exact=True).click()
+    page.wait_for_function(
+        "() => !document.querySelector('#rapport-kaart').innerText.includes('Kies eerst')")
+
+
 def test_clicking_the_heatmap_shows_a_theme_digest(page, corpus_app):
     _open(page, corpus_app)
     page.get_by_role("tab", name="Thema's").click()
     cell = page.locator('#heatmap [data-row="1"]').nth(1)  # "Schulden en armoede"
     cell.wait_for()
+    header = page.locator("#heatmap thead").first.inner_text()
+    assert "gezondin-2020-impact-c" in header and "pdfextract" not in header  # no duplicate
     cell.click()
     page.wait_for_selector("#digest .rw-answer")
     assert page.locator("#digest").inner_text().strip()

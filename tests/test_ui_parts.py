@@ -158,3 +158,18 @@ def test_bullets_carry_their_themes_for_the_chip_filter():
     assert '<li data-themes="bestuur">Gemeenten werken samen.' in rendered
     assert 'data-theme="" aria-pressed="true">alle</button>' in rendered
     assert 'data-theme="schulden" aria-pressed="false"' in rendered
+
+
+def test_a_duplicate_is_offered_to_the_maintainer_only(corpus_library):
+    from ui import App
+
+    app = App(corpus_library)
+    twin = next(info for info in corpus_library.documents() if info.duplicate_of)
+    assert twin.doc_id not in {doc_id for _, doc_id in app.report_choices()}
+    every = dict((doc_id, label) for label, doc_id in app.report_choices(duplicates=True))
+    assert every[twin.doc_id].endswith(f"({twin.file}, duplicaat)")
+    assert len(every) == len(app.report_choices()) + 1
+    table = app.library_table()
+    state = table.loc[table["Bestand"] == twin.file, "Status"].item()
+    original = next(i.file for i in corpus_library.documents() if i.doc_id == twin.duplicate_of)
+    assert state == f"duplicaat van {original}"
