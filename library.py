@@ -21,7 +21,7 @@ from index.theme_index import RetagResult, ThemeProfile, retag_store, theme_prof
 from index.themes import ThemeTagger, theme_counts
 from ingest.manifest import update_manifest
 from summarise.absent_names import absent_from_library, holds_in
-from summarise.answer import WORD_BUDGET, answer_question
+from summarise.answer import WORD_BUDGET, answer_question, refuse_absent
 from summarise.candidates import CandidateSentence, Evidence, Topic
 from summarise.digest import theme_digest
 from summarise.relevance import RelevanceModel, load_model_file
@@ -177,11 +177,11 @@ class Library:
             question, (info.publisher for info in self.retriever.documents.values()))
         model = model or load_model_file().model
         absent = absent_from_library(question, self._library_holds())
-        if absent:  # never a look-alike as the answer: say so, with the nearest passages
-            found = self.search(question, filters=filters, mode=mode)
-            summary = Summary(question=question, answered=False, sentences=(), sources=(),
-                              reason="not_in_library", retrieved=tuple(found.chunks),
-                              timings_ms=dict(found.timings_ms), absent=absent)
+        if absent:  # never a look-alike as the answer: say so, with the nearest sentences
+            evidence, candidates, found = self.evidence(question, filters, mode)
+            summary = refuse_absent(question, evidence, candidates, self.retriever.documents,
+                                    model, absent)
+            summary.timings_ms.update(found.timings_ms)
         elif mention:
             topic_vector = self.retriever.query_vector(mention.topic)
             scoped = self._answer(question, replace(filters, publishers=mention.publishers), mode,

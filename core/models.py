@@ -185,3 +185,6 @@ class Summary:
     # The best sentence cleared the answer threshold but not the quote threshold: the model
     # doubts it answers (summarise/answer.py), and the answer says so.
     tentative: bool = False
+    # A refusal's "Misschien relevant": the most probable sentences of a few retrieved chunks,
+    # each cited, never presented as the answer.
+    nearest: tuple[SummarySentence, ...] = ()

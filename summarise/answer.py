@@ -14,6 +14,9 @@ answers were to questions the library cannot answer, against one in twelve above
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from core.models import Citation, DocumentInfo, Summary, SummarySentence
 from core.whole_sentence import is_whole_sentence
@@ -22,6 +25,7 @@ from summarise.features import quotable
 from summarise.relevance import RelevanceModel, select
 
 WORD_BUDGET = 150  # a maximum, not a quota: the quote threshold usually stops an answer sooner
+NEAREST = 3  # sentences under "Misschien relevant" in a refusal, as many chunks as it showed before
 
 
 def answer_question(question: str, evidence: Evidence, candidates: Sequence[CandidateSentence],
@@ -30,15 +34,12 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     """A cited extractive answer, or a refusal when no sentence is likely enough to answer.
     Sentences are scored against ``topic`` (the question itself by default)."""
     retrieved = evidence.retrieved
-    topic = topic or Topic(question, evidence.query_vector)
-    pool, rows = quotable(evidence, candidates, topic)
-    probabilities = model.probabilities(rows)
+    pool, probabilities = _scored(evidence, candidates, model,
+                                  topic or Topic(question, evidence.query_vector))
     chosen = select(probabilities, [c.vector for c in pool], [len(c.text.split()) for c in pool],
                     model.answer_threshold, model.quote_threshold, word_budget)
     if not chosen:
-        return Summary(question=question, answered=False, sentences=(), sources=(),
-                       reason="weak_evidence" if retrieved else "no_results",
-                       retrieved=tuple(retrieved))
+        return _refusal(question, evidence, pool, probabilities, documents)
     rank_of_chunk = {chunk.chunk_id: rank for rank, chunk in enumerate(retrieved)}
     quoted = sorted((pool[i] for i in chosen),
                     key=lambda c: (rank_of_chunk[c.chunk_id], c.sentence_id))
@@ -48,6 +49,42 @@ def answer_question(question: str, evidence: Evidence, candidates: Sequence[Cand
     return Summary(question=question, answered=True, sentences=sentences,
                    sources=sources_of(sentences), retrieved=tuple(retrieved),
                    confidence=confidence, tentative=confidence < model.quote_threshold)
+
+
+def refuse_absent(question: str, evidence: Evidence, candidates: Sequence[CandidateSentence],
+                  documents: Mapping[str, DocumentInfo], model: RelevanceModel,
+                  absent: tuple[str, ...]) -> Summary:
+    """The refusal of a question naming what no report holds (``absent``: summarise/
+    absent_names.py), with the sentences nearest to it."""
+    pool, probabilities = _scored(evidence, candidates, model,
+                                  Topic(question, evidence.query_vector))
+    return replace(_refusal(question, evidence, pool, probabilities, documents),
+                   reason="not_in_library", absent=absent)
+
+
+def _scored(evidence: Evidence, candidates: Sequence[CandidateSentence], model: RelevanceModel,
+            topic: Topic) -> tuple[list[CandidateSentence], np.ndarray]:
+    """The quotable sentences of the retrieved chunks and their P(answers ``topic``)."""
+    pool, rows = quotable(evidence, candidates, topic)
+    return pool, model.probabilities(rows)
+
+
+def _refusal(question: str, evidence: Evidence, pool: Sequence[CandidateSentence],
+             probabilities: np.ndarray, documents: Mapping[str, DocumentInfo]) -> Summary:
+    """No answer; under it, the most probable sentence of each of the ``NEAREST`` chunks whose
+    best sentence is most probable: what the library does say nearby, cited, so a reader sees
+    a sentence on the subject rather than the first words of a passage (often a letterhead)."""
+    best: dict[str, int] = {}
+    for i, candidate in enumerate(pool):
+        chunk = candidate.chunk_id
+        if chunk not in best or probabilities[i] > probabilities[best[chunk]]:
+            best[chunk] = i
+    order = sorted(best.values(), key=lambda i: -probabilities[i])[:NEAREST]
+    nearest = tuple(SummarySentence(pool[i].text, (cite(pool[i], documents[pool[i].doc_id]),),
+                                    pool[i].themes) for i in order)
+    return Summary(question=question, answered=False, sentences=(), sources=(),
+                   reason="weak_evidence" if evidence.retrieved else "no_results",
+                   retrieved=tuple(evidence.retrieved), nearest=nearest)
 
 
 def _bullet(sentence: CandidateSentence, candidates: Sequence[CandidateSentence],

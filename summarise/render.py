@@ -55,10 +55,10 @@ def _refusal(summary: Summary) -> str:
         lines = [absence_statement(summary.absent)]
     else:
         lines = [NOT_COVERED if summary.kind == "answer" else NOTHING_TO_SUMMARISE[summary.kind]]
-    if summary.retrieved:
+    if summary.nearest:
         lines += ["", "Misschien relevant:"]
-        lines += [f"- {chunk.file}, p. {chunk.page_start}: {_excerpt(chunk.text)}"
-                  for chunk in summary.retrieved[:3]]
+        lines += [f"- {excerpt(s.text)} ({format_source(s.citations[0])})"
+                  for s in summary.nearest]
     return "\n".join(lines)
 
 
@@ -135,6 +135,8 @@ def to_json(summary: Summary) -> dict[str, Any]:
             for s in summary.sentences
         ],
         "sources": [{"n": n, **_citation_json(c)} for n, c in enumerate(summary.sources, 1)],
+        "nearest": [{"text": s.text, "citation": _citation_json(s.citations[0])}
+                    for s in summary.nearest],
         "themes": [{"id": t.id, "label": t.label, "count": t.count} for t in summary.themes],
         "asked_of": list(summary.asked_of),
         "retrieved": [
@@ -161,6 +163,7 @@ def _citation_json(citation: Citation) -> dict[str, Any]:
             "scanned": citation.scanned, "quote": citation.quote}
 
 
-def _excerpt(text: str, words: int = 30) -> str:
+def excerpt(text: str, words: int = 30) -> str:
+    """The first ``words`` words of ``text``, with an ellipsis when it goes on."""
     parts = text.split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

@@ -16,7 +16,7 @@ from eval.verbatim import Sources, check_summary
 from summarise.answer import answer_question
 from summarise.candidates import CandidateSentence, Evidence
 from summarise.relevance import RelevanceModel
-from summarise.render import to_markdown
+from summarise.render import excerpt, to_markdown
 from tests.conftest import CORPUS, ROOT
 
 SEED_QUESTIONS = [
@@ -65,7 +65,8 @@ def test_cli_ask_json_has_the_stable_shape(cli_env):
     )
     payload = json.loads(result.stdout)
     assert set(payload) == {"question", "answered", "tentative", "summary", "sentences",
-                            "sources", "retrieved", "timings_ms", "themes", "asked_of"}
+                            "sources", "nearest", "retrieved", "timings_ms", "themes", "asked_of"}
+    assert payload["nearest"] == []  # an answer; a refusal lists its nearest sentences there
     counted = {}
     for sentence in payload["sentences"]:
         for theme in sentence["themes"]:
@@ -282,6 +283,13 @@ def test_a_question_naming_what_the_library_does_not_hold_says_so(corpus_library
     assert summary.absent == ("Zwanenburgcommissie",)
     text = to_markdown(summary)
     assert text.startswith("De bibliotheek noemt ‘Zwanenburgcommissie’ nergens.")
-    assert "Misschien relevant:" in text  # what the library does hold nearby
+    assert "Misschien relevant:" in text  # what the library does hold nearby: whole sentences
+    assert summary.nearest and all(excerpt(s.text) in text for s in summary.nearest)
+    # each is a sentence of a retrieved passage, cited by its report's title and page
+    assert {s.citations[0].doc_id for s in summary.nearest} <= {c.doc_id for c in summary.retrieved}
+    for sentence in summary.nearest:
+        citation = sentence.citations[0]
+        assert f"*{citation.title}*" in text and f"p. {citation.page}" in text
+        assert corpus_library.page_text(citation.doc_id, citation.page).count(sentence.text[:40])
     named = corpus_library.ask("Wat adviseert de VNG gemeenten over eenzaamheid?")
     assert named.absent == ()

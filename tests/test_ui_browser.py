@@ -154,6 +154,25 @@ def test_a_question_is_answered_and_a_citation_opens_its_page(page, corpus_app):
     assert not page.errors
 
 
+def test_a_refusal_shows_the_nearest_sentences_and_opens_their_page(page, corpus_app,
+                                                                     corpus_library):
+    question = "Wat adviseerde de Gezondheidsraad over eenzaamheid?"
+    expected = corpus_library.ask(question)
+    assert not expected.answered and expected.nearest
+    _open(page, corpus_app)
+    _ask(page, question)
+    assert "De bibliotheek noemt ‘Gezondheidsraad’ nergens." in page.locator("#antwoord").inner_text()
+    items = page.locator("#antwoord .rw-nearest li")
+    assert items.count() == len(expected.nearest)
+    first = expected.nearest[0]
+    assert first.citations[0].title in items.first.inner_text()
+    items.first.locator("a.rw-cite").click()
+    panel = page.locator("#bronpaneel .rw-bron:visible")
+    panel.wait_for()
+    assert first.text[:40] in panel.locator("mark").first.inner_text()  # marked on its page
+    assert not page.errors
+
+
 def test_a_theme_filter_narrows_the_answer(page, corpus_app, corpus_library):
     from index.search import Filters
     from summarise.render import format_source

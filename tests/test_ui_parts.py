@@ -32,12 +32,16 @@ def test_document_text_is_escaped_in_answers_and_sources():
     assert marked.startswith("Voor. <mark>Tekst met &lt;script&gt;") and "<b>" not in marked
 
 
-def test_a_refusal_offers_maybe_relevant_pages_escaped():
-    chunk = RetrievedChunk("d1:00001", "d1", "r.pdf", 4, 4, 0.1, EVIL)
-    refusal = Summary(question="v", answered=False, sentences=(), sources=(), retrieved=(chunk,))
-    rendered = summary_html(refusal, "k", {})
+def test_a_refusal_offers_the_nearest_sentences_cited_and_escaped():
+    chunk = RetrievedChunk("d1:00001", "d1", "r.pdf", 4, 4, 0.1, f"Briefhoofd. {EVIL}")
+    citation = Citation("d1", "r.pdf", "Titel", "SCP", 2021, 4, EVIL)
+    refusal = Summary(question="v", answered=False, sentences=(), sources=(), retrieved=(chunk,),
+                      nearest=(SummarySentence(EVIL, (citation,)),))
+    rendered = summary_html(refusal, "k", {"r.pdf": "/bestand/r.pdf"})
     assert "Misschien relevant" in rendered and "<script>" not in rendered
-    assert [(r.number, r.page) for r in page_refs(refusal)] == [(1, 4)]
+    assert "&lt;script&gt;" in rendered and "<em>Titel</em>" in rendered
+    assert 'href="/bestand/r.pdf#page=4"' in rendered
+    assert [(r.number, r.page, r.quotes) for r in page_refs(refusal)] == [(1, 4, (EVIL,))]
 
 
 @pytest.mark.parametrize("name, safe", [

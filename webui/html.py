@@ -14,8 +14,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from core.models import Citation, DocumentInfo, RetrievedChunk, Summary
-from summarise.render import TENTATIVE, format_source, to_markdown
+from core.models import Citation, DocumentInfo, Summary
+from summarise.render import TENTATIVE, excerpt, format_source, to_markdown
 
 CSS = """
 .rw-answer ul { margin: 0.3em 0 0.8em 1.2em; }
@@ -110,9 +110,8 @@ def page_refs(summary: Summary) -> list[PageRef]:
             refs.append(PageRef(n, source.doc_id, source.file, source.page,
                                 format_source(source), quotes, source.scanned))
         return refs
-    return [PageRef(n, chunk.doc_id, chunk.file, chunk.page_start,
-                    f"{chunk.file}, p. {chunk.page_start}", ())
-            for n, chunk in enumerate(summary.retrieved[:3], start=1)]
+    return [PageRef(n, c.doc_id, c.file, c.page, format_source(c), (c.quote,), c.scanned)
+            for n, c in enumerate((s.citations[0] for s in summary.nearest), start=1)]
 
 
 def summary_html(summary: Summary, key: str, pdf_links: Mapping[str, str]) -> str:
@@ -275,31 +274,29 @@ def _rejected_html(reasons: Sequence[str]) -> str:
 def _refusal_html(summary: Summary, key: str, pdf_links: Mapping[str, str]) -> str:
     first = to_markdown(summary).splitlines()[0]
     parts = [f'<div class="rw-answer"><p><strong>{escape(first)}</strong></p>']
-    if summary.retrieved:
-        parts.append("<h4>Misschien relevant</h4><ul>")
-        parts += [_maybe_relevant(n, chunk, key) for n, chunk in
-                  enumerate(summary.retrieved[:3], start=1)]
+    if summary.nearest:
+        parts.append('<h4>Misschien relevant</h4><ul class="rw-nearest">')
+        parts += [f'<li>{escape(excerpt(s.text))} '
+                  f'({_source_item(n, s.citations[0], key, pdf_links)})</li>'
+                  for n, s in enumerate(summary.nearest, start=1)]
         parts.append("</ul>")
     parts.append("</div>")
     return "\n".join(parts)
 
 
-def _maybe_relevant(n: int, chunk: RetrievedChunk, key: str) -> str:
-    words = chunk.text.split()
-    excerpt = " ".join(words[:30]) + (" …" if len(words) > 30 else "")
-    return (f'<li><a class="rw-cite" href="#{key}-{n}">[{n}]</a> '
-            f'{escape(chunk.file)}, p. {chunk.page_start}: {escape(excerpt)}</li>')
-
-
 def _source_list(sources: Sequence[Citation], key: str, pdf_links: Mapping[str, str]) -> str:
-    items = []
-    for n, source in enumerate(sources, start=1):
-        link = pdf_links.get(source.file)
-        pdf = (f' · <a href="{escape(link)}#page={source.page}" target="_blank" rel="noopener">'
-               f'bestand</a>') if link else ""
-        items.append(f'<li><a class="rw-cite" href="#{key}-{n}">[{n}]</a> '
-                     f'{_inline(format_source(source))}{pdf}</li>')
+    items = [f"<li>{_source_item(n, source, key, pdf_links)}</li>"
+             for n, source in enumerate(sources, start=1)]
     return f'<ul class="rw-sources">{"".join(items)}</ul>'
+
+
+def _source_item(n: int, source: Citation, key: str, pdf_links: Mapping[str, str]) -> str:
+    """``[n]`` (opening the page beside the answer), the source, and a link to the file."""
+    link = pdf_links.get(source.file)
+    pdf = (f' · <a href="{escape(link)}#page={source.page}" target="_blank" rel="noopener">'
+           f'bestand</a>') if link else ""
+    return (f'<a class="rw-cite" href="#{key}-{n}">[{n}]</a> '
+            f'{_inline(format_source(source))}{pdf}')
 
 
 def _bullet(text: str, key: str) -> str:
