@@ -174,8 +174,9 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 def _question_page(app: App):
     with gr.Row():
         with gr.Column(scale=3):
+            # One line (growing with the text), so Enter asks, as in any search box.
             question = gr.Textbox(label="Uw vraag", placeholder="Stel een vraag over de rapporten",
-                                  lines=2, elem_id="vraag")
+                                  lines=1, max_lines=4, elem_id="vraag")
             with gr.Row():
                 submit = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-knop")
             gr.Examples(EXAMPLES, inputs=question, label="Voorbeelden")

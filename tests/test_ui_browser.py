@@ -160,7 +160,9 @@ def test_a_refusal_shows_the_nearest_sentences_and_opens_their_page(page, corpus
     expected = corpus_library.ask(question)
     assert not expected.answered and expected.nearest
     _open(page, corpus_app)
-    _ask(page, question)
+    page.fill("#vraag textarea", question)
+    page.press("#vraag textarea", "Enter")  # Enter asks, like the button
+    page.wait_for_selector("#antwoord .rw-answer")
     assert "De bibliotheek noemt ‘Gezondheidsraad’ nergens." in page.locator("#antwoord").inner_text()
     items = page.locator("#antwoord .rw-nearest li")
     assert items.count() == len(expected.nearest)
