@@ -1,8 +1,9 @@
 """Export a Summary (answer, report summary or theme digest) as a Markdown file or a Word file.
 
-Both exports typeset the one Dutch rendering, ``render.to_markdown``: the Markdown file is that
-text, and the .docx is the same lines as Word paragraphs (bullets, headings, an italic title in
-each source), so the ``[n]`` markers and the source list cannot drift apart between formats.
+Both exports typeset the one Dutch rendering, ``render.to_markdown``, under the same title (the
+question, or the report or theme) and kind ("Antwoord", ...): the Markdown file is that text, and
+the .docx is the same lines as Word paragraphs (bullets, headings, an italic title in each
+source), so the ``[n]`` markers and the source list cannot drift apart between formats.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ _TITLES = {"answer": "Antwoord", "report": "Rapportsamenvatting", "digest": "The
 
 
 def to_markdown_file(summary: Summary, path: str | Path) -> Path:
-    """Write ``render.to_markdown(summary)`` as a UTF-8 file (with a final newline)."""
+    """Write the summary as a UTF-8 Markdown document: its title as a heading, its kind, then
+    ``render.to_markdown(summary)``."""
     target = Path(path)
-    target.write_text(to_markdown(summary) + "\n", encoding="utf-8")
+    kind = getattr(summary, "kind", "answer")
+    target.write_text(f"# {document_title(summary)}\n\n*{_TITLES.get(kind, 'Samenvatting')}*\n\n"
+                      f"{to_markdown(summary)}\n", encoding="utf-8")
     return target
 
 

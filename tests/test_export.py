@@ -36,9 +36,10 @@ def _positions(paragraphs: list[str], expected: list[str]) -> list[int]:
     return positions
 
 
-def test_markdown_file_is_the_rendered_text(answer, tmp_path):
+def test_markdown_file_is_the_rendered_text_under_the_question(answer, tmp_path):
     path = to_markdown_file(answer, tmp_path / "antwoord.md")
-    assert path.read_text(encoding="utf-8") == to_markdown(answer) + "\n"
+    assert path.read_text(encoding="utf-8") == (
+        f"# {QUESTION}\n\n*Antwoord*\n\n{to_markdown(answer)}\n")
 
 
 def test_docx_keeps_every_sentence_marker_and_source_in_order(answer, tmp_path):
@@ -68,7 +69,8 @@ def test_report_summary_and_theme_digest_export_with_their_citations(corpus_libr
         assert document.core_properties.title == summary.heading
         _assert_citations_intact(summary, document)
         markdown = to_markdown_file(summary, tmp_path / f"{summary.kind}.md")
-        assert markdown.read_text(encoding="utf-8") == to_markdown(summary) + "\n"
+        assert markdown.read_text(encoding="utf-8") == (
+            f"# {summary.heading}\n\n*{subtitle}*\n\n{to_markdown(summary)}\n")
 
 
 def _exported(summary, tmp_path):

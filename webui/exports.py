@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document as WordDocument
 
 from core.models import Summary
-from summarise.export import add_inline, document_title, to_docx
+from summarise.export import add_inline, document_title, to_docx, to_markdown_file
 from summarise.render import to_markdown
 
 MAX_AGE_S = 3600
@@ -32,8 +32,7 @@ class Downloads:
     def summary_files(self, summary: Summary, stem: str) -> tuple[Path, Path]:
         """(Markdown, .docx) of a summary, both typeset from ``render.to_markdown``."""
         folder = self._folder()
-        markdown = folder / f"{stem}.md"
-        markdown.write_text(to_markdown(summary) + "\n", encoding="utf-8")
+        markdown = to_markdown_file(summary, folder / f"{stem}.md")
         docx = folder / f"{stem}.docx"
         to_docx(summary, docx)
         return markdown, docx
