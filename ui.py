@@ -76,11 +76,14 @@ class App:
     def theme_choices(self) -> list[tuple[str, str]]:
         return [(theme.label, theme.id) for theme in self.library.tagger.themes]
 
-    def report_choices(self, duplicates: bool = False) -> list[tuple[str, str]]:
-        """(label, doc id) of the reports; a duplicate of another report (never searched) only
-        with ``duplicates``, for the maintainer's pages, and marked as one."""
+    def report_choices(self, duplicates: bool = False,
+                       infos: list[DocumentInfo] | None = None) -> list[tuple[str, str]]:
+        """(label, doc id) of the reports (``infos``, read from the library when not given); a
+        duplicate of another report (never searched) only with ``duplicates``, for the
+        maintainer's pages, and marked as one."""
         return [(f"{info.title} ({info.file}{', duplicaat' if info.duplicate_of else ''})",
-                 info.doc_id) for info in self.documents() if duplicates or not info.duplicate_of]
+                 info.doc_id) for info in (self.documents() if infos is None else infos)
+                if duplicates or not info.duplicate_of]
 
     def library_table(self) -> pd.DataFrame:
         labels = dict((tid, label) for label, tid in self.theme_choices())
@@ -120,8 +123,9 @@ def build_app(library: Library) -> gr.Blocks:
 
 
         def refresh_choices():
-            reports, every_file = app.report_choices(), app.report_choices(duplicates=True)
-            infos = app.documents()
+            infos = app.documents()  # read once for every list below
+            reports = app.report_choices(infos=infos)
+            every_file = app.report_choices(duplicates=True, infos=infos)
             publishers = sorted({i.publisher for i in infos if i.publisher})
             years = sorted({i.year for i in infos if i.year})
             return (gr.update(choices=publishers), gr.update(choices=app.theme_choices()),

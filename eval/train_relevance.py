@@ -106,13 +106,13 @@ def out_of_fold(variant: Variant, examples: Examples, fraction: float = 1.0,
     trained on that share of the other groups only, drawn by ``rng``."""
     predicted = np.zeros(len(examples))
     groups = np.unique(examples.group)
+    rng = rng or np.random.default_rng(0)
     for group in groups:
         held = examples.group == group
         training = ~held
         if fraction < 1.0:
             others = groups[groups != group]
-            drawn = (rng or np.random.default_rng(0)).choice(
-                others, max(2, round(fraction * len(others))), replace=False)
+            drawn = rng.choice(others, max(2, round(fraction * len(others))), replace=False)
             training = np.isin(examples.group, drawn)
         predicted[held] = variant.fit(examples.subset(training))(examples.features[held])
     return predicted

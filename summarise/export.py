@@ -36,8 +36,7 @@ def to_markdown_file(summary: Summary, path: str | Path) -> Path:
     """Write the summary as a UTF-8 Markdown document: its title as a heading, its kind, then
     ``render.to_markdown(summary)``."""
     target = Path(path)
-    kind = getattr(summary, "kind", "answer")
-    target.write_text(f"# {document_title(summary)}\n\n*{_TITLES.get(kind, 'Samenvatting')}*\n\n"
+    target.write_text(f"# {document_title(summary)}\n\n*{_kind_label(summary)}*\n\n"
                       f"{to_markdown(summary)}\n", encoding="utf-8")
     return target
 
@@ -60,7 +59,12 @@ def document_title(summary: Summary) -> str:
     heading = getattr(summary, "heading", "")
     if kind != "answer" and heading:
         return heading
-    return summary.question or _TITLES.get(kind, "Samenvatting")
+    return summary.question or _kind_label(summary)
+
+
+def _kind_label(summary: Summary) -> str:
+    """What the summary is, in Dutch: "Antwoord", "Rapportsamenvatting" or "Themaoverzicht"."""
+    return _TITLES.get(getattr(summary, "kind", "answer"), "Samenvatting")
 
 
 def build_docx(summary: Summary) -> WordDocumentType:
@@ -69,8 +73,7 @@ def build_docx(summary: Summary) -> WordDocumentType:
     title = document_title(summary)
     _set_properties(document, summary, title)
     document.add_heading(title, level=0)
-    kind = getattr(summary, "kind", "answer")
-    document.add_paragraph(_TITLES.get(kind, "Samenvatting"), style="Subtitle")
+    document.add_paragraph(_kind_label(summary), style="Subtitle")
     lines = to_markdown(summary).splitlines()
     if lines and lines[0].strip() == f"**{title}**":
         lines = lines[1:]  # a report summary opens with its title, already the document's title
