@@ -227,6 +227,9 @@ def test_the_learning_curve_trains_on_shares_of_the_other_documents():
     assert [point.fraction for point in separable] == [0.25, 1.0]
     assert all(point.top1 == 1.0 for point in separable)
     assert separable[1].top1_spread == 0.0  # one draw at 1.0: all other documents
+    # a quarter of the documents fits another model than all of them
+    noisy = learning_curve(variant, _ranked_examples(0.7), (0.25, 1.0), repeats=1)
+    assert noisy[0].log_loss != pytest.approx(noisy[1].log_loss, abs=1e-6)
     # when the cosine says nothing, the best candidate is relevant about one time in five
     uninformative = learning_curve(variant, _ranked_examples(1.0), (1.0,), repeats=1)
     assert uninformative[0].top1 < 0.5
